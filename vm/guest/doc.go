@@ -1,0 +1,26 @@
+// Package guest is the airlock guest agent: the program that runs as PID 1
+// inside every sandbox VM, sets the VM up, and serves the host's requests
+// over the agent channel.
+//
+// The same serving code runs in two places: inside a real VM (cmd/
+// airlock-guest, with Init doing the PID 1 duties) and in-process in tests
+// (vm/vmtest's fake backend, over net.Pipe, on temporary directories).
+//
+// # What it protects
+//
+// Every file operation is addressed by (share name, relative path) and
+// confined to that share with os.Root, so `..`, absolute paths and symlinks
+// cannot leave it. Read-only shares are refused here, mounted read-only by
+// the guest kernel, and enforced by the hypervisor (QEMU readonly=on, vz
+// read-only shares), so a guest that ignores this code still cannot write
+// them. Shares are mounted nodev, nosuid, noexec.
+//
+// # What it does not protect
+//
+// The agent is not the security boundary: the VM is. The host treats every
+// byte the agent sends as hostile (see vm/guestclient). Within a read-write
+// share the agent does what the host asks; deciding what may be asked is
+// the host's job (approvals, policy). The handshake token is on the kernel
+// command line, readable by anything running in the guest; only the agent
+// runs there.
+package guest
