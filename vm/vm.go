@@ -106,8 +106,6 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: cpus %d out of range 1..64", ErrInvalidConfig, c.CPUs)
 	case c.MemoryMiB < 64 || c.MemoryMiB > 64*1024:
 		return fmt.Errorf("%w: memory %d MiB out of range 64..65536", ErrInvalidConfig, c.MemoryMiB)
-	case c.Image.Kernel == "" || c.Image.Initrd == "":
-		return fmt.Errorf("%w: image kernel and initrd are required", ErrInvalidConfig)
 	}
 	seen := map[string]bool{}
 	for _, s := range c.Shares {

@@ -1,0 +1,7 @@
+package vmtest
+
+import "testing"
+
+func TestFakeBackend(t *testing.T) {
+	RunBackendTests(t, Harness{Backend: &Fake{}, Crash: CrashFake})
+}
