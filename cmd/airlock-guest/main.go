@@ -35,9 +35,11 @@ func main() {
 
 func run(log *slog.Logger) error {
 	guest.StartReaper()
+	start := time.Now()
 	if err := guest.SetupSystem(log); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
+	setup := time.Since(start)
 	line, err := guest.Cmdline()
 	if err != nil {
 		return err
@@ -52,6 +54,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	log.Info("agent up", "uptime", guest.Uptime().Round(time.Millisecond), "setup", setup.Round(time.Millisecond), "total", time.Since(start).Round(time.Millisecond))
 	return guest.Serve(ctx, conn, guest.Config{
 		Token:        boot.Token,
 		AgentVersion: version,

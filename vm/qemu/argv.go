@@ -49,7 +49,10 @@ func BuildArgv(s Spec) []string {
 	} else {
 		machine += ",pit=off,pic=off"
 	}
-	kcmd := []string{"console=ttyS0", "quiet", "panic=-1", "rdinit=/init", "reboot=t"}
+	// cryptomgr.notests skips the crypto self-tests, 0.41 s of a TCG boot
+	// (measured with initcall_debug); the guest relies on no kernel
+	// crypto beyond module loading.
+	kcmd := []string{"console=ttyS0", "quiet", "panic=-1", "rdinit=/init", "reboot=t", "cryptomgr.notests"}
 	if s.Accel == "tcg" && s.TSCkHz > 0 {
 		kcmd = append(kcmd, "tsc_early_khz="+strconv.Itoa(s.TSCkHz))
 	}

@@ -100,6 +100,7 @@ type attempt struct {
 	watchdog time.Duration // 0: BootTimeout
 	probe    bool          // the verdict depends on this attempt
 	paused   bool
+	vsock    bool // agent channel over vhost-vsock instead of virtio-serial
 }
 
 // plan decides which accelerators to try, in order.
@@ -202,8 +203,10 @@ func (b *Backend) Start(ctx context.Context, cfg vm.Config) (vm.Machine, error) 
 	if err != nil {
 		return nil, err
 	}
+	useVsock, _ := VsockAvailable()
 	var errs []error
 	for _, a := range plan {
+		a.vsock = useVsock
 		m, err := b.boot(ctx, cfg, a)
 		if err == nil {
 			if a.probe {

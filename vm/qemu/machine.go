@@ -108,7 +108,13 @@ func (b *Backend) boot(ctx context.Context, cfg vm.Config, a attempt) (_ *machin
 	}
 	os.Remove(sock)
 	token := vm.NewToken()
-	boot := guestproto.BootConfig{Token: token, Channel: AgentPortName, SelfTest: cfg.SelfTest}
+	channel := AgentPortName
+	var cid uint32
+	if a.vsock {
+		cid = randomCID()
+		channel = fmt.Sprintf("vsock:%d", vsockPort)
+	}
+	boot := guestproto.BootConfig{Token: token, Channel: channel, SelfTest: cfg.SelfTest}
 	for _, s := range cfg.Shares {
 		boot.Shares = append(boot.Shares, guestproto.ShareSpec{Name: s.Name, ReadOnly: s.ReadOnly})
 	}
@@ -121,6 +127,7 @@ func (b *Backend) boot(ctx context.Context, cfg vm.Config, a attempt) (_ *machin
 		MemoryMiB:   cfg.MemoryMiB,
 		Shares:      cfg.Shares,
 		AgentSocket: sock,
+		VsockCID:    cid,
 		TSCkHz:      hostTSCkHz(),
 		TBSizeMiB:   b.TBSizeMiB,
 		Paused:      a.paused,
@@ -150,7 +157,12 @@ func (b *Backend) boot(ctx context.Context, cfg vm.Config, a attempt) (_ *machin
 	}
 	bctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	conn, err := m.dialAgent(bctx, sock)
+	var conn net.Conn
+	if a.vsock {
+		conn, err = dialVsock(bctx, cid, vsockPort, m.exited)
+	} else {
+		conn, err = m.dialAgent(bctx, sock)
+	}
 	if err == nil {
 		m.agent, err = guestclient.Handshake(bctx, conn, token)
 		if err != nil {
