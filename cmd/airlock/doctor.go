@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/airlock-dev/airlock/rootfs"
@@ -20,6 +21,8 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	fs := newFlagSet("doctor", stderr)
 	boot := fs.Bool("boot", false, "boot one VM, do the handshake, shut it down, and print boot-to-ready")
 	n := fs.Int("n", 1, "with --boot: how many boots (prints min/median/max)")
+	mem := fs.Int("memory", 0, "with --boot: guest memory in MiB (default 256)")
+	tb := fs.Int("tb-size", 0, "with --boot: TCG translation cache in MiB (default: QEMU's)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -71,12 +74,16 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		return nil
 	}
 
+	if cfg := (vm.Config{MemoryMiB: *mem}); cfg.Validate() != nil {
+		return usageError{fmt.Sprintf("--memory %d: out of range", *mem)}
+	}
 	if img.Dir == "" || err != nil {
 		if img, err = ensureImage(ctx, stderr, log); err != nil {
 			return err
 		}
 	}
-	cfg := vm.Config{Image: vm.Image{Kernel: img.Kernel, Initrd: img.Initrd, ID: img.Manifest.ID}, Logger: log}
+	b.TBSizeMiB = *tb
+	cfg := vm.Config{Image: vm.Image{Kernel: img.Kernel, Initrd: img.Initrd, ID: img.Manifest.ID}, MemoryMiB: *mem, Logger: log}
 	var times []time.Duration
 	for i := 0; i < max(1, *n); i++ {
 		start := time.Now()
@@ -92,6 +99,14 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		}
 		h := m.Agent().Hello()
 		report("boot", "#%d %s: ready in %d ms (guest kernel+init %d ms), agent %s, ping %v", i+1, qemu.Accel(m), ready.Milliseconds(), h.BootMillis, h.AgentVersion, rtt.Round(time.Microsecond))
+		if i == 0 {
+			// Host memory of an idle VM: QEMU's resident set once the
+			// guest has settled.
+			time.Sleep(2 * time.Second)
+			if rss, err := processRSS(qemu.PID(m)); err == nil {
+				report("idle rss", "%d MiB (QEMU pid %d, guest memory %d MiB)", rss>>20, qemu.PID(m), cfg.MemoryMiB)
+			}
+		}
 		stopStart := time.Now()
 		if err := m.Stop(ctx); err != nil {
 			return fmt.Errorf("stop: %w", err)
@@ -105,4 +120,22 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	}
 	fmt.Fprintf(stdout, "boot-to-ready: %d ms\n", times[len(times)/2].Milliseconds())
 	return nil
+}
+
+// processRSS reads a process's resident set size from /proc.
+func processRSS(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb); err != nil {
+				return 0, err
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS for pid %d", pid)
 }
