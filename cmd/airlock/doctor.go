@@ -84,6 +84,9 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	}
 	b.TBSizeMiB = *tb
 	cfg := vm.Config{Image: vm.Image{Kernel: img.Kernel, Initrd: img.Initrd, ID: img.Manifest.ID}, MemoryMiB: *mem, Logger: log}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
 	var times []time.Duration
 	for i := 0; i < max(1, *n); i++ {
 		start := time.Now()
