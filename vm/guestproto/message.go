@@ -108,22 +108,37 @@ type PathArgs struct {
 
 // FileInfo describes a file inside a share.
 type FileInfo struct {
-	Name    string    `json:"name"`
-	Size    int64     `json:"size"`
-	Mode    uint32    `json:"mode"` // permission bits only
-	Type    string    `json:"type"` // "file", "dir", "symlink", "other"
-	ModTime time.Time `json:"modTime"`
+	Name       string    `json:"name"`
+	Size       int64     `json:"size"`
+	Mode       uint32    `json:"mode"` // permission bits only
+	Type       string    `json:"type"` // "file", "dir", "symlink", "other"
+	ModTime    time.Time `json:"modTime"`
+	AccessTime time.Time `json:"accessTime,omitzero"`
+	ChangeTime time.Time `json:"changeTime,omitzero"`
+	Target     string    `json:"target,omitempty"` // symlink target, as stored (never followed)
+	Nlink      uint64    `json:"nlink,omitempty"`
+	Inode      uint64    `json:"inode,omitempty"`
 }
 
-// ReadArgs asks for a file's bytes, at most Limit of them.
+// ReadArgs asks for part of a file: from Offset, at most Length bytes (0:
+// to the end), or only the first HeadLines or last TailLines lines; never
+// more than Limit bytes (0: the guest's maximum). Content past the limit
+// is cut off and the result says so; it is not an error.
 type ReadArgs struct {
 	PathArgs
-	Limit int64 `json:"limit"`
+	Limit     int64 `json:"limit"`
+	Offset    int64 `json:"offset,omitempty"`
+	Length    int64 `json:"length,omitempty"`
+	HeadLines int   `json:"headLines,omitempty"`
+	TailLines int   `json:"tailLines,omitempty"`
 }
 
 // ReadResult precedes the bytes of a read.
 type ReadResult struct {
-	Size int64 `json:"size"` // the file's size when opened
+	Size      int64  `json:"size"`      // the file's size when opened
+	Truncated bool   `json:"truncated"` // the selection was cut at the limit
+	Binary    bool   `json:"binary"`    // the content looks binary (NUL bytes or invalid UTF-8 in the first 8 KiB)
+	MIME      string `json:"mime"`      // sniffed from content (net/http's algorithm)
 }
 
 // WriteArgs creates or replaces a file. The bytes follow as data frames.
@@ -131,6 +146,9 @@ type WriteArgs struct {
 	PathArgs
 	Mode       uint32 `json:"mode,omitempty"` // permission bits for a new file; default 0644
 	CreateOnly bool   `json:"createOnly,omitempty"`
+	// IfSHA256, when set, makes the write fail with CodeConflict unless
+	// the file exists and its current content has this hash.
+	IfSHA256 string `json:"ifSha256,omitempty"`
 }
 
 // WriteResult reports a completed write.
