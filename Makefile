@@ -10,7 +10,9 @@ AIRLOCK := $(BIN)/airlock
 GUEST := $(BIN)/airlock-guest-linux-$(ARCH)
 GOFILES := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
 
-.PHONY: help deps build image test test-short demo bench fuzz lint clean
+ENTITLEMENTS := build/darwin/airlock.entitlements
+
+.PHONY: help deps build image test test-short demo bench fuzz lint clean darwincheck sign test-vz
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -35,8 +37,9 @@ $(GUEST): $(GOFILES)
 image: deps build ## build the guest image (kernel .deb via apt-get download; cached, idempotent)
 	$(AIRLOCK) image build --agent $(GUEST)
 
-test: deps build ## vet, then every test including real-VM tests under QEMU (builds the image first)
+test: deps build ## vet, darwin type-check, then every test including real-VM tests under QEMU (builds the image first)
 	$(GO) vet ./...
+	$(GO) run ./cmd/darwincheck ./...
 	AIRLOCK_IMAGE="$$($(AIRLOCK) image build --agent $(GUEST))" && export AIRLOCK_IMAGE && \
 		$(GO) test -count=1 -timeout 25m ./...
 
@@ -57,6 +60,16 @@ fuzz: ## run each fuzz target for 30 s
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+
+darwincheck: ## type-check every package for darwin/arm64 against the real vz sources (works on Linux)
+	$(GO) run ./cmd/darwincheck ./...
+
+sign: $(AIRLOCK) ## macOS: sign bin/airlock with the virtualization entitlement (vz backend)
+	codesign --force --entitlements $(ENTITLEMENTS) -s - $(AIRLOCK)
+	codesign -d --entitlements - $(AIRLOCK)
+
+test-vz: ## macOS: vz conformance tests (each test binary is signed first)
+	$(GO) test -count=1 -exec "$(CURDIR)/build/darwin/codesign-exec" ./vm/vz
 
 clean: ## remove build outputs (the image cache stays; see `airlock image info`)
 	rm -rf $(BIN)

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command airlock-guest is the guest agent: PID 1 inside every airlock
 // sandbox VM. It sets up the VM, mounts the shares, finds the agent channel
 // and serves the host's requests until the host hangs up or asks it to

@@ -57,7 +57,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err != nil {
 		return err
 	}
-	b, err := newQEMU(log)
+	b, err := newBackend(log)
 	if err != nil {
 		return err
 	}

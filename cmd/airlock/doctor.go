@@ -26,16 +26,23 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	b, err := newQEMU(log)
+	backend, err := newBackend(log)
 	if err != nil {
 		return err
+	}
+	b, isQEMU := backend.(*qemu.Backend)
+	if !isQEMU {
+		b = &qemu.Backend{}
 	}
 	problems := 0
 	report := func(key, format string, a ...any) {
 		fmt.Fprintf(stdout, "%-13s %s\n", key+":", fmt.Sprintf(format, a...))
 	}
 
-	if p, err := exec.LookPath("qemu-system-x86_64"); err != nil {
+	report("backend", "%s", backend.Name())
+	if !isQEMU {
+		// Nothing QEMU-specific to report.
+	} else if p, err := exec.LookPath("qemu-system-x86_64"); err != nil {
 		report("qemu", "MISSING (apt-get install qemu-system-x86)")
 		problems++
 	} else if v, err := b.Version(ctx); err != nil {
@@ -44,13 +51,15 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	} else {
 		report("qemu", "%s (%s)", p, v)
 	}
-	if accel, why, err := b.Accelerator(ctx); err == nil {
-		report("accelerator", "%s (%s)", accel, why)
-	}
-	if ok, why := qemu.VsockAvailable(); ok {
-		report("vsock", "available (/dev/vhost-vsock)")
-	} else {
-		report("vsock", "not available: %s", why)
+	if isQEMU {
+		if accel, why, err := b.Accelerator(ctx); err == nil {
+			report("accelerator", "%s (%s)", accel, why)
+		}
+		if ok, why := qemu.VsockAvailable(); ok {
+			report("vsock", "available (/dev/vhost-vsock)")
+		} else {
+			report("vsock", "not available: %s", why)
+		}
 	}
 	cache, err := rootfs.DefaultCacheDir()
 	if err != nil {
@@ -90,7 +99,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	var times []time.Duration
 	for i := 0; i < max(1, *n); i++ {
 		start := time.Now()
-		m, err := b.Start(ctx, cfg)
+		m, err := backend.Start(ctx, cfg)
 		if err != nil {
 			return fmt.Errorf("boot: %w", err)
 		}

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/airlock-dev/airlock/vm"
@@ -29,6 +28,7 @@ const stopGrace = 2 * time.Second
 
 type machine struct {
 	id      string
+	shares  []vm.Share
 	dir     string
 	ownDir  bool
 	cmd     *exec.Cmd
@@ -87,6 +87,7 @@ func (b *Backend) boot(ctx context.Context, cfg vm.Config, a attempt) (_ *machin
 	}
 	m := &machine{
 		id:     vm.NewID(),
+		shares: cfg.Shares,
 		dir:    dir,
 		ownDir: owned,
 		stderr: &tailBuffer{max: 4096},
@@ -141,7 +142,7 @@ func (b *Backend) boot(ctx context.Context, cfg vm.Config, a attempt) (_ *machin
 	m.cmd = exec.Command(b.binary(), BuildArgv(spec)...)
 	m.cmd.Stdout = m.console
 	m.cmd.Stderr = m.stderr
-	m.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+	m.cmd.SysProcAttr = sysProcAttr()
 	start := time.Now()
 	if err := m.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%w: start %s: %v", vm.ErrUnavailable, b.binary(), err)
@@ -293,6 +294,9 @@ func (m *machine) cleanup() {
 		}
 		if m.console != nil {
 			m.console.Close()
+		}
+		if err := vm.SweepTemp(m.shares); err != nil {
+			m.log.Warn("sweep staging files", "err", err)
 		}
 		if m.ownDir {
 			os.RemoveAll(m.dir)

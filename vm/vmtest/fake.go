@@ -53,7 +53,7 @@ func (f *Fake) Start(ctx context.Context, cfg vm.Config) (vm.Machine, error) {
 		mounts = append(mounts, guest.Mount{Name: s.Name, Dir: s.HostPath, ReadOnly: s.ReadOnly})
 	}
 	sctx, cancel := context.WithCancel(context.Background())
-	m := &fakeMachine{id: vm.NewID(), guestConn: gconn, cancel: cancel, exited: make(chan struct{})}
+	m := &fakeMachine{id: vm.NewID(), shares: cfg.Shares, guestConn: gconn, cancel: cancel, exited: make(chan struct{})}
 	go func() {
 		err := guest.Serve(sctx, gconn, guest.Config{
 			Token:        token,
@@ -85,6 +85,7 @@ func (f *Fake) Start(ctx context.Context, cfg vm.Config) (vm.Machine, error) {
 
 type fakeMachine struct {
 	id        string
+	shares    []vm.Share
 	agent     *guestclient.Client
 	guestConn net.Conn
 	cancel    context.CancelFunc
@@ -114,6 +115,7 @@ func (m *fakeMachine) Stop(ctx context.Context) error {
 		<-m.exited
 	}
 	m.agent.Close()
+	_ = vm.SweepTemp(m.shares)
 	return nil
 }
 
