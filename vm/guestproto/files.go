@@ -184,3 +184,10 @@ type HashResult struct {
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
 }
+
+// TempDirName is the reserved directory at the root of each read-write
+// share where the guest stages atomic writes before renaming them into
+// place. No operation may address it; the guest empties it when it mounts
+// the share and the host removes it when the machine stops, so a crash
+// mid-write leaves no temporary file behind in the user's folder.
+const TempDirName = ".airlock-tmp"
