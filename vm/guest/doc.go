@@ -15,6 +15,14 @@
 // read-only shares), so a guest that ignores this code still cannot write
 // them. Shares are mounted nodev, nosuid, noexec.
 //
+// Content is only ever read from regular files: an entry is Lstat'ed
+// before it is opened (FIFOs, sockets, devices and symlinks are refused
+// unopened), opened non-blocking, and must still be the same inode once
+// open. Walks (tree, find, search, copy, delete) never follow symlinks.
+// Writes, edits and copies are staged in TempDirName at the share root,
+// fsynced and renamed into place, so a crash leaves the old or the new
+// file, never a torn one; Serve sweeps what a crash left in TempDirName.
+//
 // # What it does not protect
 //
 // The agent is not the security boundary: the VM is. The host treats every

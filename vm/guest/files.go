@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/airlock-dev/airlock/vm/guestproto"
 )
@@ -19,12 +20,23 @@ const (
 	MaxPathLen   = 4096
 	MaxWriteSize = 64 << 20
 	MaxReadSize  = 64 << 20
+	// MaxEditSize bounds the file an edit reads and the file it produces.
+	MaxEditSize = 8 << 20
+	// MaxCopyBytes bounds the regular-file bytes one copy may write.
+	MaxCopyBytes = 1 << 30
 )
+
+// TempDirName is the reserved directory at the root of every read-write
+// share where writes are staged before they are renamed into place. No
+// operation may address it, listings never show it, and Serve empties it
+// when it starts (see SweepTemp).
+const TempDirName = guestproto.TempDirName
 
 // mount is an opened share.
 type mount struct {
 	Mount
-	root *os.Root
+	root     *os.Root
+	rootInfo fs.FileInfo // the share root directory, to recognise it
 }
 
 func openMount(m Mount) (*mount, error) {
@@ -37,7 +49,13 @@ func openMount(m Mount) (*mount, error) {
 		mt.Err = err
 		return mt, err
 	}
-	mt.root = r
+	fi, err := r.Stat(".")
+	if err != nil {
+		r.Close()
+		mt.Err = err
+		return mt, err
+	}
+	mt.root, mt.rootInfo = r, fi
 	return mt, nil
 }
 
@@ -45,6 +63,12 @@ func (m *mount) close() {
 	if m.root != nil {
 		m.root.Close()
 	}
+}
+
+// isShareRoot reports whether dir (an opened directory's info) is the
+// share root, whose TempDirName entry is hidden.
+func (m *mount) isShareRoot(dir fs.FileInfo) bool {
+	return dir != nil && m.rootInfo != nil && os.SameFile(dir, m.rootInfo)
 }
 
 func protoErr(code guestproto.Code, format string, args ...any) error {
@@ -77,6 +101,15 @@ func CleanPath(p string) (string, error) {
 	return path.Clean(p), nil
 }
 
+// isReserved reports whether a clean share-relative path lies in the
+// staging directory. The comparison ignores case because a share on a
+// case-insensitive host volume resolves ".AIRLOCK-TMP" to the same
+// directory.
+func isReserved(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return strings.EqualFold(first, TempDirName)
+}
+
 // resolve finds the share and canonical path for a request.
 func (s *server) resolve(a guestproto.PathArgs) (*mount, string, error) {
 	m, ok := s.mounts[a.Mount]
@@ -89,6 +122,22 @@ func (s *server) resolve(a guestproto.PathArgs) (*mount, string, error) {
 	p, err := CleanPath(a.Path)
 	if err != nil {
 		return nil, "", err
+	}
+	if isReserved(p) {
+		return nil, "", protoErr(guestproto.CodeInvalid, "%s is a reserved name", TempDirName)
+	}
+	return m, p, nil
+}
+
+// resolveWritable is resolve for operations that modify the share: a
+// read-only share is refused before anything is touched.
+func (s *server) resolveWritable(a guestproto.PathArgs) (*mount, string, error) {
+	m, p, err := s.resolve(a)
+	if err != nil {
+		return nil, "", err
+	}
+	if m.ReadOnly {
+		return nil, "", protoErr(guestproto.CodeReadOnly, "share %q is read-only", m.Name)
 	}
 	return m, p, nil
 }
@@ -106,6 +155,39 @@ func fileType(mode fs.FileMode) string {
 	}
 }
 
+// basicInfo describes fi without the fields that need the raw stat
+// structure; listings use it to stay compact.
+func basicInfo(fi fs.FileInfo) guestproto.FileInfo {
+	return guestproto.FileInfo{
+		Name:    fi.Name(),
+		Size:    fi.Size(),
+		Mode:    uint32(fi.Mode().Perm()),
+		Type:    fileType(fi.Mode()),
+		ModTime: fi.ModTime().UTC(),
+	}
+}
+
+// fullInfo describes fi with everything stat knows: link target, link
+// count, inode, access and change times.
+func fullInfo(root *os.Root, name string, fi fs.FileInfo) guestproto.FileInfo {
+	info := basicInfo(fi)
+	addSysInfo(&info, fi)
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		if t, err := root.Readlink(name); err == nil {
+			info.Target = t
+		}
+	}
+	return info
+}
+
+// utc converts a stat time, leaving the zero time alone.
+func utc(sec, nsec int64) time.Time {
+	if sec == 0 && nsec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, nsec).UTC()
+}
+
 func (s *server) stat(a guestproto.PathArgs) (guestproto.FileInfo, error) {
 	m, p, err := s.resolve(a)
 	if err != nil {
@@ -115,123 +197,17 @@ func (s *server) stat(a guestproto.PathArgs) (guestproto.FileInfo, error) {
 	if err != nil {
 		return guestproto.FileInfo{}, err
 	}
-	return guestproto.FileInfo{
-		Name:    fi.Name(),
-		Size:    fi.Size(),
-		Mode:    uint32(fi.Mode().Perm()),
-		Type:    fileType(fi.Mode()),
-		ModTime: fi.ModTime(),
-	}, nil
+	return fullInfo(m.root, p, fi), nil
 }
 
-func (s *server) readFile(ctx context.Context, w io.Writer, a guestproto.ReadArgs) error {
-	m, p, err := s.resolve(a.PathArgs)
-	if err != nil {
-		return err
-	}
-	limit := a.Limit
-	if limit <= 0 || limit > MaxReadSize {
-		limit = MaxReadSize
-	}
-	// O_NONBLOCK keeps a FIFO from blocking the open; it is then refused
-	// as not a regular file before any read.
-	f, err := m.root.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() {
-		return protoErr(guestproto.CodeNotRegular, "%s is not a regular file", p)
-	}
-	if fi.Size() > limit {
-		return protoErr(guestproto.CodeTooLarge, "file is %d bytes, limit %d", fi.Size(), limit)
-	}
-	if err := reply(w, guestproto.ReadResult{Size: fi.Size()}, true); err != nil {
-		return err
-	}
-	// Bounded even if the file grows while we read it.
-	_, err = guestproto.WriteData(w, io.LimitReader(ctxReader{ctx, f}, limit))
-	return err
-}
-
-func (s *server) writeFile(ctx context.Context, rw io.ReadWriter, a guestproto.WriteArgs) error {
-	m, p, err := s.resolve(a.PathArgs)
-	if err != nil {
-		return err
-	}
-	if m.ReadOnly {
-		return protoErr(guestproto.CodeReadOnly, "share %q is read-only", m.Name)
-	}
-	if p == "." {
-		return protoErr(guestproto.CodeIsDir, "the share root is a directory")
-	}
-	mode := fs.FileMode(a.Mode).Perm()
-	if mode == 0 {
-		mode = 0o644
-	}
-	if fi, err := m.root.Lstat(p); err == nil {
-		if a.CreateOnly {
-			return protoErr(guestproto.CodeExists, "%s exists", p)
-		}
-		if !fi.Mode().IsRegular() {
-			return protoErr(guestproto.CodeNotRegular, "%s is not a regular file", p)
-		}
-		mode = fi.Mode().Perm()
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-
-	dir, base := path.Split(p)
-	if dir == "" {
-		dir = "."
-	}
-	tmp := path.Join(dir, "."+base+".airlock-"+randSuffix())
-	f, err := m.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, mode)
-	if err != nil {
-		return err
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			f.Close()
-			m.root.Remove(tmp)
-		}
-	}()
-	n, err := guestproto.ReadData(ctxReader{ctx, rw}, f, MaxWriteSize)
-	if err != nil {
-		if errors.Is(err, guestproto.ErrTooLarge) {
-			return protoErr(guestproto.CodeTooLarge, "write exceeds %d bytes", MaxWriteSize)
-		}
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if a.CreateOnly {
-		// Link fails if the name appeared meanwhile; rename would clobber.
-		if err := m.root.Link(tmp, p); err != nil {
-			return err
-		}
-		m.root.Remove(tmp)
-	} else if err := m.root.Rename(tmp, p); err != nil {
-		return err
-	}
-	committed = true
-	if d, err := m.root.Open(dir); err == nil {
-		d.Sync()
+// syncDir flushes a directory's entries to stable storage, so that a
+// rename or unlink in it survives a crash. Errors are ignored: some file
+// systems cannot fsync a directory, and the data itself is already safe.
+func syncDir(root *os.Root, dir string) {
+	if d, err := root.Open(dir); err == nil {
+		_ = d.Sync()
 		d.Close()
 	}
-	return reply(rw, guestproto.WriteResult{Size: n}, false)
 }
 
 // ctxReader fails reads once ctx is done.
@@ -250,9 +226,12 @@ func (c ctxReader) Read(p []byte) (int, error) {
 // toProtoError maps a Go error to a protocol error with a stable code.
 func toProtoError(err error) *guestproto.Error {
 	code := guestproto.CodeInternal
+	msg := err.Error()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		code = guestproto.CodeNotFound
+	case errors.Is(err, syscall.ENOTEMPTY):
+		code, msg = guestproto.CodeConflict, "directory not empty: pass recursive"
 	case errors.Is(err, fs.ErrExist):
 		code = guestproto.CodeExists
 	case errors.Is(err, syscall.EROFS):
@@ -261,16 +240,19 @@ func toProtoError(err error) *guestproto.Error {
 		code = guestproto.CodeIsDir
 	case errors.Is(err, syscall.ENOTDIR):
 		code = guestproto.CodeNotDir
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		code, msg = guestproto.CodeInvalid, "file name too long (at most 255 bytes per name)"
+	case errors.Is(err, syscall.EINVAL):
+		code = guestproto.CodeInvalid
 	case errors.Is(err, syscall.ELOOP), errors.Is(err, syscall.EXDEV):
 		code = guestproto.CodeOutside
 	case errors.Is(err, fs.ErrPermission):
 		code = guestproto.CodePermission
-	case errors.Is(err, syscall.EFBIG), errors.Is(err, syscall.ENOSPC):
+	case errors.Is(err, syscall.EFBIG), errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
 		code = guestproto.CodeTooLarge
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		code = guestproto.CodeInternal
 	}
-	msg := err.Error()
 	if isEscape(err) {
 		code = guestproto.CodeOutside
 		msg = "path escapes the share"

@@ -70,6 +70,12 @@ func Serve(ctx context.Context, conn io.ReadWriteCloser, cfg Config) error {
 		}
 		s.mounts[m.Name] = mt
 		defer mt.close()
+		if mt.root != nil && !mt.ReadOnly {
+			// A crashed earlier session may have left staged writes.
+			if err := SweepTemp(mt.root); err != nil {
+				s.log.Warn("sweep staging directory", "share", m.Name, "err", err)
+			}
+		}
 	}
 	if err := s.handshake(conn); err != nil {
 		return fmt.Errorf("handshake: %w", err)
@@ -97,7 +103,12 @@ func Serve(ctx context.Context, conn io.ReadWriteCloser, cfg Config) error {
 		once     sync.Once
 		sem      = make(chan struct{}, maxConcurrentCalls)
 	)
-	defer wg.Wait()
+	// Close the session before waiting for the handlers, so that any
+	// handler blocked on its stream is released.
+	defer func() {
+		sess.Close()
+		wg.Wait()
+	}()
 	for {
 		st, err := sess.AcceptStream()
 		if err != nil {
@@ -202,6 +213,31 @@ func reply(w io.Writer, result any, data bool) error {
 	return guestproto.WriteMessage(w, resp)
 }
 
+// maxResult bounds an encoded result, leaving room in the response frame
+// for the envelope around it.
+const maxResult = guestproto.MaxFrame - 1024
+
+// fitResult makes v fit in one response frame. While its encoding is too
+// large, keep is called with a smaller count of its n variable-size items
+// (entries, matches, paths, diff lines) to retain; keep also marks the
+// result truncated.
+func fitResult(v any, n int, keep func(n int)) error {
+	for {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("encode result: %w", err)
+		}
+		if len(b) <= maxResult {
+			return nil
+		}
+		if n == 0 {
+			return protoErr(guestproto.CodeTooLarge, "result of %d bytes does not fit in a frame", len(b))
+		}
+		n = max(0, min(n-1, int(float64(n)*float64(maxResult)/float64(len(b))*0.95)))
+		keep(n)
+	}
+}
+
 func decodeArgs(req guestproto.Request, v any) error {
 	if len(req.Args) == 0 {
 		return &guestproto.Error{Code: guestproto.CodeInvalid, Message: "missing arguments"}
@@ -215,23 +251,13 @@ func decodeArgs(req guestproto.Request, v any) error {
 func (s *server) dispatch(ctx context.Context, st net.Conn, req guestproto.Request) error {
 	switch req.Op {
 	case guestproto.OpPing:
-		var a guestproto.PingArgs
-		if err := decodeArgs(req, &a); err != nil {
-			return err
-		}
-		return reply(st, guestproto.PingResult{Payload: a.Payload}, false)
+		return handle(st, req, func(a guestproto.PingArgs) (any, error) {
+			return guestproto.PingResult{Payload: a.Payload}, nil
+		})
 	case guestproto.OpShutdown:
 		return reply(st, nil, false)
 	case guestproto.OpStat:
-		var a guestproto.PathArgs
-		if err := decodeArgs(req, &a); err != nil {
-			return err
-		}
-		fi, err := s.stat(a)
-		if err != nil {
-			return err
-		}
-		return reply(st, fi, false)
+		return handle(st, req, func(a guestproto.PathArgs) (any, error) { return s.stat(a) })
 	case guestproto.OpReadFile:
 		var a guestproto.ReadArgs
 		if err := decodeArgs(req, &a); err != nil {
@@ -244,6 +270,26 @@ func (s *server) dispatch(ctx context.Context, st net.Conn, req guestproto.Reque
 			return err
 		}
 		return s.writeFile(ctx, st, a)
+	case guestproto.OpHash:
+		return handle(st, req, func(a guestproto.PathArgs) (any, error) { return s.hash(ctx, a) })
+	case guestproto.OpList:
+		return handle(st, req, func(a guestproto.ListArgs) (any, error) { return s.list(ctx, a) })
+	case guestproto.OpTree:
+		return handle(st, req, func(a guestproto.TreeArgs) (any, error) { return s.tree(ctx, a) })
+	case guestproto.OpFind:
+		return handle(st, req, func(a guestproto.FindArgs) (any, error) { return s.find(ctx, a) })
+	case guestproto.OpSearch:
+		return handle(st, req, func(a guestproto.SearchArgs) (any, error) { return s.search(ctx, a) })
+	case guestproto.OpEdit:
+		return handle(st, req, func(a guestproto.EditArgs) (any, error) { return s.edit(ctx, a) })
+	case guestproto.OpMkdir:
+		return handle(st, req, func(a guestproto.MkdirArgs) (any, error) { return s.mkdir(a) })
+	case guestproto.OpMove:
+		return handle(st, req, func(a guestproto.MoveArgs) (any, error) { return s.move(a) })
+	case guestproto.OpCopy:
+		return handle(st, req, func(a guestproto.CopyArgs) (any, error) { return s.copy(ctx, a) })
+	case guestproto.OpDelete:
+		return handle(st, req, func(a guestproto.DeleteArgs) (any, error) { return s.delete(ctx, a) })
 	case guestproto.OpProbeStat, guestproto.OpProbeWrite, guestproto.OpProbeMounts:
 		if !s.cfg.SelfTest {
 			return &guestproto.Error{Code: guestproto.CodeUnsupported, Message: "self-test probes are disabled"}
@@ -252,6 +298,21 @@ func (s *server) dispatch(ctx context.Context, st net.Conn, req guestproto.Reque
 	default:
 		return &guestproto.Error{Code: guestproto.CodeUnsupported, Message: fmt.Sprintf("unknown operation %q", req.Op)}
 	}
+}
+
+// handle decodes a request's arguments, runs op and replies with its
+// result. Operations whose results grow with the file system trim them
+// to one frame with fitResult.
+func handle[A any](w io.Writer, req guestproto.Request, op func(A) (any, error)) error {
+	var a A
+	if err := decodeArgs(req, &a); err != nil {
+		return err
+	}
+	res, err := op(a)
+	if err != nil {
+		return err
+	}
+	return reply(w, res, false)
 }
 
 // exists is os.Stat without following the last symlink, for probes.

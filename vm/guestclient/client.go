@@ -295,18 +295,33 @@ func (c *Client) Shutdown(ctx context.Context) error {
 // ReadFile copies a file from a share to w, at most limit bytes, and
 // returns the number of bytes copied.
 func (c *Client) ReadFile(ctx context.Context, a guestproto.ReadArgs, w io.Writer) (int64, error) {
+	_, n, err := c.Read(ctx, a, w)
+	return n, err
+}
+
+// maxMIME bounds the MIME type a guest may report for a read.
+const maxMIME = 256
+
+// Read copies the selection of a file that a describes (a byte range, or
+// head or tail lines, cut at a.Limit) to w. It returns what the guest
+// reported about the file and the selection (size, truncation, binary
+// content, MIME type: informative only) and the number of bytes copied.
+func (c *Client) Read(ctx context.Context, a guestproto.ReadArgs, w io.Writer) (guestproto.ReadResult, int64, error) {
+	var r guestproto.ReadResult
 	k, done, err := c.open(ctx, guestproto.OpReadFile, a)
 	if err != nil {
-		return 0, err
+		return r, 0, err
 	}
 	defer done()
-	var r guestproto.ReadResult
 	data, err := k.response(ctx, guestproto.OpReadFile, &r)
 	if err != nil {
-		return 0, err
+		return r, 0, err
 	}
 	if !data {
-		return 0, k.check(ctx, "readFile", fmt.Errorf("%w: no payload", guestproto.ErrFrame))
+		return r, 0, k.check(ctx, "readFile", fmt.Errorf("%w: no payload", guestproto.ErrFrame))
+	}
+	if r.Size < 0 || len(r.MIME) > maxMIME {
+		return r, 0, k.check(ctx, "readFile", fmt.Errorf("%w: implausible read result", guestproto.ErrFrame))
 	}
 	limit := a.Limit
 	if limit <= 0 {
@@ -316,11 +331,11 @@ func (c *Client) ReadFile(ctx context.Context, a guestproto.ReadArgs, w io.Write
 	if err != nil {
 		if errors.Is(err, guestproto.ErrTooLarge) {
 			// The guest sent more than it was asked for.
-			return n, k.check(ctx, "readFile", fmt.Errorf("%w: %v", guestproto.ErrFrame, err))
+			return r, n, k.check(ctx, "readFile", fmt.Errorf("%w: %v", guestproto.ErrFrame, err))
 		}
-		return n, k.check(ctx, "readFile", err)
+		return r, n, k.check(ctx, "readFile", err)
 	}
-	return n, nil
+	return r, n, nil
 }
 
 // WriteFile sends r's bytes to be written to a share.

@@ -42,6 +42,8 @@ func RunBackendTests(t *testing.T, h Harness) {
 	t.Run("HostPathsInvisible", func(t *testing.T) { testHostPathsInvisible(t, h) })
 	t.Run("CrashMakesWaitFail", func(t *testing.T) { testCrash(t, h) })
 	t.Run("StopIdempotentConcurrent", func(t *testing.T) { testStopConcurrent(t, h) })
+	t.Run("FileConfinement", func(t *testing.T) { testFileConfinement(t, h) })
+	t.Run("CrashDuringOverwrite", func(t *testing.T) { testCrashDuringOverwrite(t, h) })
 }
 
 // fixture is a pair of shares on the host plus a file outside both.
