@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,24 +10,35 @@ import (
 	"strings"
 	"time"
 
-	"github.com/airlock-dev/airlock/vm"
-	"github.com/airlock-dev/airlock/vm/guestproto"
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
 )
 
 // sampleFiles is the demo's embedded default folder.
 var sampleFiles = map[string]string{
 	"README.md":         "# Sample project\n\nA folder airlock's demo mounts into a fresh VM.\n",
-	"notes/meeting.txt": "Decisions: ship the VM spine first; approvals next.\n",
+	"notes/meeting.txt": "Decisions: ship the VM spine first; approvals next.\nTODO: write the summary.\n",
 	"data/numbers.csv":  "n,square\n1,1\n2,4\n3,9\n",
 }
 
+// cmdDemo runs airlock end to end: it starts `airlock serve` as a child
+// over stdio, exactly as a desktop MCP client would, and drives it with an
+// MCP client through listing, reading, searching, writing and editing,
+// then shows what is refused.
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
 	fs := newFlagSet("demo", stderr)
-	keep := fs.Bool("keep", false, "keep the sample folder afterwards")
+	keep := fs.Bool("keep", false, "keep the sample folders afterwards")
+	verbose := fs.Bool("v", false, "show the server's log")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
 	step := func(format string, a ...any) { fmt.Fprintf(stdout, "==> "+format+"\n", a...) }
+	show := func(text string) {
+		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			fmt.Fprintf(stdout, "    %s\n", line)
+		}
+	}
 
 	base, err := os.MkdirTemp("", "airlock-demo-")
 	if err != nil {
@@ -51,69 +60,125 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err := os.Mkdir(out, 0o755); err != nil {
 		return err
 	}
-	step("sample folder %s (read-only) and output folder %s (read-write)", sample, out)
-
-	img, err := ensureImage(ctx, stderr, log)
+	// Build the image before the client starts the server, so its
+	// progress shows here rather than inside the child.
+	if _, err := ensureImage(ctx, stderr, log); err != nil {
+		return err
+	}
+	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	b, err := newBackend(log)
+	step("starting `airlock serve` over stdio: %s read-only, %s read-write", sample, out)
+	serverLog := io.Discard
+	if *verbose {
+		serverLog = stderr
+	}
+	tr := transport.NewStdioWithOptions(exe, []string{"NO_COLOR=1"},
+		[]string{"serve", "--mount", sample, "--mount", out + ":rw"},
+		transport.WithCommandStderrWriter(serverLog))
+	c := client.NewClient(tr)
+	if err := c.Start(context.Background()); err != nil {
+		return err
+	}
+	defer c.Close()
+	var ir mcpgo.InitializeRequest
+	ir.Params.ClientInfo = mcpgo.Implementation{Name: "airlock-demo", Version: version}
+	init, err := c.Initialize(ctx, ir)
+	if err != nil {
+		return fmt.Errorf("initialize: %w", err)
+	}
+	step("connected: %s %s, protocol %s", init.ServerInfo.Name, init.ServerInfo.Version, c.ProtocolVersion())
+
+	callTool := func(name string, args map[string]any) (string, bool, error) {
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		var req mcpgo.CallToolRequest
+		req.Params.Name, req.Params.Arguments = name, args
+		start := time.Now()
+		res, err := c.CallTool(cctx, req)
+		if err != nil {
+			return "", false, fmt.Errorf("%s: %w", name, err)
+		}
+		var b strings.Builder
+		for _, ct := range res.Content {
+			if tc, ok := ct.(mcpgo.TextContent); ok {
+				b.WriteString(tc.Text)
+			}
+		}
+		fmt.Fprintf(stdout, "    (%s: %d ms)\n", name, time.Since(start).Milliseconds())
+		return b.String(), res.IsError, nil
+	}
+	expect := func(name string, args map[string]any, wantErr bool) (string, error) {
+		text, isErr, err := callTool(name, args)
+		if err != nil {
+			return "", err
+		}
+		if isErr != wantErr {
+			return "", fmt.Errorf("%s: isError=%v, want %v: %s", name, isErr, wantErr, text)
+		}
+		return text, nil
+	}
+
+	tl, err := c.ListTools(ctx, mcpgo.ListToolsRequest{})
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	m, err := b.Start(ctx, vm.Config{
-		Image:  vm.Image{Kernel: img.Kernel, Initrd: img.Initrd, ID: img.Manifest.ID},
-		Shares: []vm.Share{{Name: "sample", HostPath: sample, ReadOnly: true}, {Name: "output", HostPath: out}},
-		Logger: log,
-	})
+	step("%d tools listed", len(tl.Tools))
+
+	step("list_directory %s (the first call waits for the VM to finish booting)", sample)
+	text, err := expect("list_directory", map[string]any{"path": sample}, false)
 	if err != nil {
-		return fmt.Errorf("boot: %w", err)
+		return err
 	}
-	defer m.Stop(context.Background())
-	h := m.Agent().Hello()
-	step("VM %s ready in %d ms (kernel %s, agent %s)", m.ID(), time.Since(start).Milliseconds(), h.Kernel, h.AgentVersion)
+	show(text)
 
-	a := m.Agent()
-	var buf bytes.Buffer
-	if _, err := a.ReadFile(ctx, guestproto.ReadArgs{PathArgs: guestproto.PathArgs{Mount: "sample", Path: "README.md"}, Limit: 1 << 20}, &buf); err != nil {
-		return fmt.Errorf("read: %w", err)
+	step("read_text_file README.md, read inside the VM")
+	if text, err = expect("read_text_file", map[string]any{"path": filepath.Join(sample, "README.md")}, false); err != nil {
+		return err
 	}
-	step("read sample/README.md inside the VM (%d bytes): %q", buf.Len(), firstLine(buf.String()))
+	show(text)
 
-	report := "summary: " + firstLine(buf.String()) + "\n"
-	if _, err := a.WriteFile(ctx, guestproto.WriteArgs{PathArgs: guestproto.PathArgs{Mount: "output", Path: "summary.txt"}}, strings.NewReader(report)); err != nil {
-		return fmt.Errorf("write: %w", err)
+	step("grep_files for TODO")
+	if text, err = expect("grep_files", map[string]any{"path": sample, "pattern": "TODO"}, false); err != nil {
+		return err
 	}
-	got, err := os.ReadFile(filepath.Join(out, "summary.txt"))
-	if err != nil || string(got) != report {
+	show(text)
+
+	step("write_file output/summary.txt")
+	summary := "Summary: the VM spine ships first.\nStatus: draft\n"
+	if text, err = expect("write_file", map[string]any{"path": filepath.Join(out, "summary.txt"), "content": summary}, false); err != nil {
+		return err
+	}
+	show(text)
+	if got, err := os.ReadFile(filepath.Join(out, "summary.txt")); err != nil || string(got) != summary {
 		return fmt.Errorf("host does not see the write: %q, %v", got, err)
 	}
-	step("wrote output/summary.txt inside the VM; the host sees %d bytes", len(got))
+	step("the host sees output/summary.txt (%d bytes)", len(summary))
 
-	_, err = a.WriteFile(ctx, guestproto.WriteArgs{PathArgs: guestproto.PathArgs{Mount: "sample", Path: "README.md"}}, strings.NewReader("overwritten"))
-	if !errors.Is(err, guestproto.ErrReadOnly) {
-		return fmt.Errorf("write to the read-only share: got %v, want a read-only error", err)
-	}
-	step("write to the read-only sample folder refused: %v", err)
-
-	var fi guestproto.FileInfo
-	err = a.Call(ctx, guestproto.OpStat, guestproto.PathArgs{Mount: "sample", Path: "../output/summary.txt"}, &fi)
-	if !errors.Is(err, guestproto.ErrOutside) {
-		return fmt.Errorf("path escape: got %v, want outside_mount", err)
-	}
-	step("path escape ../ refused: %v", err)
-
-	stopStart := time.Now()
-	if err := m.Stop(ctx); err != nil {
+	step("edit_file: draft -> final")
+	if text, err = expect("edit_file", map[string]any{"path": filepath.Join(out, "summary.txt"),
+		"edits": []map[string]any{{"oldText": "Status: draft", "newText": "Status: final"}}}, false); err != nil {
 		return err
 	}
-	step("VM stopped in %d ms; nothing of it remains", time.Since(stopStart).Milliseconds())
-	step("demo complete (MCP client, approvals, injection scan and audit log arrive with their issues)")
-	return nil
-}
+	show(text)
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+	step("write_file into the read-only sample folder: refused")
+	if text, err = expect("write_file", map[string]any{"path": filepath.Join(sample, "README.md"), "content": "overwritten"}, true); err != nil {
+		return err
+	}
+	show(text)
+
+	step("read_text_file ../../etc/passwd: refused")
+	if text, err = expect("read_text_file", map[string]any{"path": filepath.Join(sample, "..", "..", "etc", "passwd")}, true); err != nil {
+		return err
+	}
+	show(text)
+
+	if err := c.Close(); err != nil {
+		log.Debug("close client", "err", err)
+	}
+	step("client closed: the server stopped and its VM with it")
+	step("demo complete (approvals, injection scanning and the audit log join as their issues land)")
+	return nil
 }

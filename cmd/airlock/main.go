@@ -3,6 +3,7 @@
 //
 // Subcommands:
 //
+//	airlock serve --mount PATH[:ro|:rw]... [--http ADDR]
 //	airlock image build [--arch A] [--kernel-deb FILE] [--agent FILE]
 //	airlock image info [--arch A]
 //	airlock doctor [--boot]
@@ -33,6 +34,7 @@ var version = "dev"
 const usage = `usage: airlock <command> [flags]
 
 commands:
+  serve         run the MCP server (stdio, or --http ADDR) with --mount PATH[:ro|:rw]...
   image build   build (or confirm up to date) the guest image
   image info    print the current guest image's manifest
   doctor        check QEMU, the accelerator, vsock and the image (--boot boots one VM)
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return cmdImageInfo(args[2:], stdout)
 		}
 		return usageError{"image: unknown subcommand " + args[1]}
+	case "serve":
+		return cmdServe(ctx, args[1:], os.Stdin, stdout, stderr, log)
 	case "doctor":
 		return cmdDoctor(ctx, args[1:], stdout, stderr, log)
 	case "demo":

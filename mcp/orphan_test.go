@@ -1,0 +1,105 @@
+package mcp
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/airlock-dev/airlock/vm/vmtest"
+)
+
+// TestNoOrphanVMs kills the server while its VM runs, with SIGINT, SIGTERM
+// and SIGKILL, and checks that no QEMU process it started survives.
+func TestNoOrphanVMs(t *testing.T) {
+	vmtest.RequireQEMU(t)
+	img := vmtest.Image(t)
+	bin := airlockBinary(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) {
+			f := newFixture(t)
+			// Every VM directory of this server lives under its TMPDIR,
+			// so QEMU's command line names it.
+			tmp, err := os.MkdirTemp("", "airlock-orphan-")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.RemoveAll(tmp)
+			var cmd *exec.Cmd
+			tr := transport.NewStdioWithOptions(bin,
+				[]string{"AIRLOCK_IMAGE=" + filepath.Dir(img.Kernel), "TMPDIR=" + tmp},
+				[]string{"serve", "--mount", f.proj + ":rw"},
+				transport.WithCommandFunc(func(ctx context.Context, command string, env, args []string) (*exec.Cmd, error) {
+					cmd = exec.Command(command, args...)
+					cmd.Env = append(os.Environ(), env...)
+					return cmd, nil
+				}))
+			c := client.NewClient(tr)
+			ctx := context.Background()
+			if err := c.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			var ir mcpgo.InitializeRequest
+			ir.Params.ClientInfo = mcpgo.Implementation{Name: "orphan", Version: "1"}
+			if _, err := c.Initialize(ctx, ir); err != nil {
+				t.Fatal(err)
+			}
+			call(t, c, "list_directory", map[string]any{"path": f.proj}, false) // the VM is up
+			if n := len(qemuUnder(tmp)); n != 1 {
+				t.Fatalf("%d QEMU processes for this server, want 1", n)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("server did not exit within 30s of %v", sig)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				left := qemuUnder(tmp)
+				if len(left) == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					for _, pid := range left {
+						syscall.Kill(pid, syscall.SIGKILL)
+					}
+					t.Fatalf("QEMU %v outlived the server after %v", left, sig)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		})
+	}
+}
+
+// qemuUnder lists QEMU processes whose command line mentions dir.
+func qemuUnder(dir string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		var pid int
+		if _, err := fmt.Sscanf(e.Name(), "%d", &pid); err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && strings.Contains(string(b), "qemu-system") && strings.Contains(string(b), dir) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}

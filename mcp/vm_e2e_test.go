@@ -1,0 +1,148 @@
+package mcp
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/airlock-dev/airlock/vm/qemu"
+	"github.com/airlock-dev/airlock/vm/vmtest"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// airlockBinary builds cmd/airlock once per test run.
+func airlockBinary(t *testing.T) string {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "airlock-e2e-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "airlock")
+		out, err := exec.Command("go", "build", "-o", binPath, "../cmd/airlock").CombinedOutput()
+		if err != nil {
+			buildErr = &buildError{out: string(out), err: err}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+type buildError struct {
+	out string
+	err error
+}
+
+func (e *buildError) Error() string { return e.err.Error() + ": " + e.out }
+
+var eras = []struct{ name, version string }{
+	{"legacy-2025-11-25", mcpgo.LATEST_LEGACY_PROTOCOL_VERSION},
+	{"modern-2026-07-28", ""},
+}
+
+// TestStdioRealVM runs the real airlock binary over stdio with real VMs
+// and drives every tool with the mcp-go client, in both protocol eras.
+func TestStdioRealVM(t *testing.T) {
+	vmtest.RequireQEMU(t)
+	img := vmtest.Image(t)
+	bin := airlockBinary(t)
+	for _, era := range eras {
+		t.Run(era.name, func(t *testing.T) {
+			f := newFixture(t)
+			var stderr bytes.Buffer
+			var mu sync.Mutex
+			tr := transport.NewStdioWithOptions(bin,
+				[]string{"AIRLOCK_IMAGE=" + filepath.Dir(img.Kernel), "NO_COLOR=1"},
+				[]string{"serve", "--mount", f.proj + ":rw", "--mount", f.docs},
+				transport.WithCommandStderrWriter(lockedWriter{&mu, &stderr}))
+			var opts []client.ClientOption
+			if era.version != "" {
+				opts = append(opts, client.WithProtocolVersion(era.version))
+			}
+			c := client.NewClient(tr, opts...)
+			ctx := context.Background()
+			if err := c.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var ir mcpgo.InitializeRequest
+			ir.Params.ClientInfo = mcpgo.Implementation{Name: "e2e-stdio", Version: "1"}
+			if _, err := c.Initialize(ctx, ir); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.ProtocolVersion(); era.version != "" && got != era.version {
+				t.Errorf("negotiated %s, want %s", got, era.version)
+			}
+			exerciseTools(t, c, f)
+			c.Close()
+			if t.Failed() {
+				mu.Lock()
+				t.Logf("server stderr:\n%s", stderr.String())
+				mu.Unlock()
+			}
+		})
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// TestHTTPRealVM serves Streamable HTTP with real VMs and drives every
+// tool in both protocol eras.
+func TestHTTPRealVM(t *testing.T) {
+	vmtest.RequireQEMU(t)
+	img := vmtest.Image(t)
+	const token = "test-token-0123456789abcdef"
+	for _, era := range eras {
+		t.Run(era.name, func(t *testing.T) {
+			f := newFixture(t)
+			s := newServer(t, f, &qemu.Backend{RunDir: t.TempDir()}, img)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			hs := httptest.NewServer(s.HTTPHandler(ctx, token))
+			defer hs.Close()
+			tr, err := transport.NewStreamableHTTP(hs.URL+"/mcp", transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + token}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var opts []client.ClientOption
+			if era.version != "" {
+				opts = append(opts, client.WithProtocolVersion(era.version))
+			}
+			c := client.NewClient(tr, opts...)
+			if err := c.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var ir mcpgo.InitializeRequest
+			ir.Params.ClientInfo = mcpgo.Implementation{Name: "e2e-http", Version: "1"}
+			if _, err := c.Initialize(ctx, ir); err != nil {
+				t.Fatal(err)
+			}
+			exerciseTools(t, c, f)
+			c.Close()
+		})
+	}
+}
