@@ -23,6 +23,16 @@ func (s *server) probe(w io.Writer, req guestproto.Request) error {
 	if err := decodeArgs(req, &a); err != nil {
 		return err
 	}
+	if req.Op == guestproto.OpProbeZero {
+		if a.Size < 0 || a.Size > 1<<30 {
+			return protoErr(guestproto.CodeInvalid, "probe.zero size out of range")
+		}
+		if err := reply(w, nil, true); err != nil {
+			return err
+		}
+		_, err := guestproto.WriteData(w, io.LimitReader(zeroReader{}, a.Size))
+		return err
+	}
 	if !filepath.IsAbs(a.Path) {
 		return protoErr(guestproto.CodeInvalid, "probe path must be absolute")
 	}
@@ -40,4 +50,11 @@ func (s *server) probe(w io.Writer, req guestproto.Request) error {
 		}
 		return reply(w, nil, false)
 	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

@@ -290,7 +290,7 @@ func (s *server) dispatch(ctx context.Context, st net.Conn, req guestproto.Reque
 		return handle(st, req, func(a guestproto.CopyArgs) (any, error) { return s.copy(ctx, a) })
 	case guestproto.OpDelete:
 		return handle(st, req, func(a guestproto.DeleteArgs) (any, error) { return s.delete(ctx, a) })
-	case guestproto.OpProbeStat, guestproto.OpProbeWrite, guestproto.OpProbeMounts:
+	case guestproto.OpProbeStat, guestproto.OpProbeWrite, guestproto.OpProbeMounts, guestproto.OpProbeZero:
 		if !s.cfg.SelfTest {
 			return &guestproto.Error{Code: guestproto.CodeUnsupported, Message: "self-test probes are disabled"}
 		}

@@ -361,3 +361,29 @@ func (c *Client) WriteFile(ctx context.Context, a guestproto.WriteArgs, r io.Rea
 	}
 	return res, nil
 }
+
+// CallData makes a request whose response carries a payload, copies at
+// most limit payload bytes to w, and returns how many it copied. A guest
+// that sends more than limit breaks the protocol and loses the channel.
+func (c *Client) CallData(ctx context.Context, op string, args, result any, w io.Writer, limit int64) (int64, error) {
+	k, done, err := c.open(ctx, op, args)
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	data, err := k.response(ctx, op, result)
+	if err != nil {
+		return 0, err
+	}
+	if !data {
+		return 0, k.check(ctx, op, fmt.Errorf("%w: no payload", guestproto.ErrFrame))
+	}
+	n, err := guestproto.ReadData(k.st, w, limit)
+	if errors.Is(err, guestproto.ErrTooLarge) {
+		err = fmt.Errorf("%w: %v", guestproto.ErrFrame, err)
+	}
+	if err != nil {
+		return n, k.check(ctx, op, err)
+	}
+	return n, nil
+}

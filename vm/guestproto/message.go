@@ -70,6 +70,7 @@ const (
 	OpProbeStat   = "probe.stat"   // ProbeArgs -> ProbeStatResult
 	OpProbeWrite  = "probe.write"  // ProbeArgs -> empty, or an error
 	OpProbeMounts = "probe.mounts" // no args -> ProbeMountsResult
+	OpProbeZero   = "probe.zero"   // ProbeArgs{Size} -> Size zero bytes as data (channel throughput without the file system)
 )
 
 // Request is the first frame the host writes on a stream.
@@ -162,6 +163,8 @@ type ProbeArgs struct {
 	// Remount, for probe.write, first remounts the file system holding
 	// Path read-write, as a hostile guest with root would.
 	Remount bool `json:"remount,omitempty"`
+	// Size is the payload size for probe.zero.
+	Size int64 `json:"size,omitempty"`
 }
 
 // ProbeStatResult reports whether a raw guest path exists.
