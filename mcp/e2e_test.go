@@ -53,8 +53,8 @@ func newServer(t *testing.T, f fixture, backend vm.Backend, img vm.Image) *Serve
 	return s
 }
 
-func inProcessClient(t *testing.T, s *Server) *client.Client {
-	c, err := client.NewInProcessClient(s.MCPServer())
+func inProcessClient(t *testing.T, s *Server, opts ...client.ClientOption) *client.Client {
+	c, err := client.NewInProcessClientWithOptions(s.MCPServer(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,6 +202,6 @@ func exerciseTools(t *testing.T, c *client.Client, f fixture) {
 
 func TestToolsInProcessFake(t *testing.T) {
 	f := newFixture(t)
-	c := inProcessClient(t, newServer(t, f, &vmtest.Fake{}, vm.Image{}))
+	c := inProcessClient(t, newServer(t, f, &vmtest.Fake{}, vm.Image{}), client.WithElicitationHandler(allowOnce()))
 	exerciseTools(t, c, f)
 }

@@ -10,6 +10,7 @@ import (
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/airlock-dev/airlock/approvals"
 	"github.com/airlock-dev/airlock/tools"
 	"github.com/airlock-dev/airlock/tools/files"
 	"github.com/airlock-dev/airlock/vm"
@@ -28,12 +29,19 @@ type Config struct {
 	// IdleTTL ends an HTTP sandbox nobody used for this long; default 30m.
 	IdleTTL time.Duration
 	Hooks   tools.Hooks
-	Log     *slog.Logger
+	// Policy decides which calls need the user's approval; the zero
+	// value means approvals.DefaultPolicy().
+	Policy *approvals.Policy
+	// OnApproval receives every approval decision (for the audit log).
+	OnApproval func(ctx context.Context, r approvals.Record)
+	Log        *slog.Logger
 }
 
 // Server is airlock's MCP server.
 type Server struct {
 	cfg   Config
+	hooks tools.Hooks
+	gate  *gate
 	mcp   *server.MCPServer
 	tools []tools.Tool
 	log   *slog.Logger
@@ -63,6 +71,15 @@ func New(cfg Config) *Server {
 	cfg.VM.Shares = cfg.Mounts.Shares()
 	cfg.VM.Logger = cfg.Log
 	s := &Server{cfg: cfg, log: cfg.Log, tools: files.Catalog(), sandboxes: map[string]*Sandbox{}}
+	policy := approvals.DefaultPolicy()
+	if cfg.Policy != nil {
+		policy = *cfg.Policy
+	}
+	s.gate = newGate(policy, cfg.Log, cfg.OnApproval)
+	s.hooks = cfg.Hooks
+	if s.hooks.Approve == nil {
+		s.hooks.Approve = s.gate.approve
+	}
 
 	hooks := &server.Hooks{}
 	hooks.AddOnUnregisterSession(func(ctx context.Context, cs server.ClientSession) {
@@ -100,8 +117,13 @@ func (s *Server) handler(t *tools.Tool) server.ToolHandlerFunc {
 			return mcpgo.NewToolResultError("arguments are not a JSON object"), nil
 		}
 		s.activity(ctx, mcpgo.LoggingLevelInfo, map[string]any{"event": "tool_call", "tool": t.Name})
-		env := &tools.Env{Session: sb, Hooks: s.cfg.Hooks, Log: s.log.With("session", sb.key)}
-		res := t.Invoke(ctx, env, args)
+		env := &tools.Env{Session: sb, Hooks: s.hooks, Log: s.log.With("session", sb.key)}
+		c := &tools.Call{Args: args, Session: sb.key, Elicit: tools.Elicit{
+			Capable:   clientCanElicit(ctx),
+			Responses: req.Params.InputResponses,
+			State:     req.Params.RequestState,
+		}}
+		res := t.Invoke(ctx, env, c)
 		event := map[string]any{"event": "tool_result", "tool": t.Name, "isError": res.IsError}
 		s.activity(ctx, mcpgo.LoggingLevelInfo, event)
 		return res, nil
@@ -158,6 +180,7 @@ func (s *Server) endSandbox(key string) {
 	sb := s.sandboxes[key]
 	delete(s.sandboxes, key)
 	s.mu.Unlock()
+	s.gate.grants.End(key)
 	if sb != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

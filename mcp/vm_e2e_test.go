@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/airlock-dev/airlock/vm"
 	"github.com/airlock-dev/airlock/vm/qemu"
 	"github.com/airlock-dev/airlock/vm/vmtest"
 )
@@ -56,44 +57,59 @@ var eras = []struct{ name, version string }{
 	{"modern-2026-07-28", ""},
 }
 
+// stdioClient starts the real airlock binary over stdio with the given
+// client options and initialises it.
+func stdioClient(t *testing.T, img vm.Image, f fixture, opts ...client.ClientOption) (*client.Client, func() string) {
+	bin := airlockBinary(t)
+	var stderr bytes.Buffer
+	var mu sync.Mutex
+	tr := transport.NewStdioWithOptions(bin,
+		[]string{"AIRLOCK_IMAGE=" + filepath.Dir(img.Kernel), "NO_COLOR=1"},
+		[]string{"serve", "--mount", f.proj + ":rw", "--mount", f.docs},
+		transport.WithCommandStderrWriter(lockedWriter{&mu, &stderr}))
+	c := client.NewClient(tr, opts...)
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	var ir mcpgo.InitializeRequest
+	ir.Params.ClientInfo = mcpgo.Implementation{Name: "e2e-stdio", Version: "1"}
+	if _, err := c.Initialize(ctx, ir); err != nil {
+		t.Fatal(err)
+	}
+	return c, func() string { mu.Lock(); defer mu.Unlock(); return stderr.String() }
+}
+
+func eraOpts(version string, opts ...client.ClientOption) []client.ClientOption {
+	if version != "" {
+		opts = append(opts, client.WithProtocolVersion(version))
+	}
+	return opts
+}
+
 // TestStdioRealVM runs the real airlock binary over stdio with real VMs
-// and drives every tool with the mcp-go client, in both protocol eras.
+// and drives every tool with the mcp-go client, in both protocol eras,
+// then the approval round trips.
 func TestStdioRealVM(t *testing.T) {
 	vmtest.RequireQEMU(t)
 	img := vmtest.Image(t)
-	bin := airlockBinary(t)
 	for _, era := range eras {
 		t.Run(era.name, func(t *testing.T) {
 			f := newFixture(t)
-			var stderr bytes.Buffer
-			var mu sync.Mutex
-			tr := transport.NewStdioWithOptions(bin,
-				[]string{"AIRLOCK_IMAGE=" + filepath.Dir(img.Kernel), "NO_COLOR=1"},
-				[]string{"serve", "--mount", f.proj + ":rw", "--mount", f.docs},
-				transport.WithCommandStderrWriter(lockedWriter{&mu, &stderr}))
-			var opts []client.ClientOption
-			if era.version != "" {
-				opts = append(opts, client.WithProtocolVersion(era.version))
-			}
-			c := client.NewClient(tr, opts...)
-			ctx := context.Background()
-			if err := c.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			var ir mcpgo.InitializeRequest
-			ir.Params.ClientInfo = mcpgo.Implementation{Name: "e2e-stdio", Version: "1"}
-			if _, err := c.Initialize(ctx, ir); err != nil {
-				t.Fatal(err)
-			}
+			c, logs := stdioClient(t, img, f, eraOpts(era.version, client.WithElicitationHandler(allowOnce()))...)
 			if got := c.ProtocolVersion(); era.version != "" && got != era.version {
 				t.Errorf("negotiated %s, want %s", got, era.version)
 			}
 			exerciseTools(t, c, f)
-			c.Close()
+
+			f2 := newFixture(t)
+			a := allowOnce()
+			c2, _ := stdioClient(t, img, f2, eraOpts(era.version, client.WithElicitationHandler(a))...)
+			plain, _ := stdioClient(t, img, f2, eraOpts(era.version)...)
+			approvalScenarios(t, c2, plain, a, f2)
 			if t.Failed() {
-				mu.Lock()
-				t.Logf("server stderr:\n%s", stderr.String())
-				mu.Unlock()
+				t.Logf("server stderr:\n%s", logs())
 			}
 		})
 	}
@@ -111,7 +127,7 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 }
 
 // TestHTTPRealVM serves Streamable HTTP with real VMs and drives every
-// tool in both protocol eras.
+// tool in both protocol eras, then the approval round trips.
 func TestHTTPRealVM(t *testing.T) {
 	vmtest.RequireQEMU(t)
 	img := vmtest.Image(t)
@@ -124,25 +140,30 @@ func TestHTTPRealVM(t *testing.T) {
 			defer cancel()
 			hs := httptest.NewServer(s.HTTPHandler(ctx, token))
 			defer hs.Close()
-			tr, err := transport.NewStreamableHTTP(hs.URL+"/mcp", transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + token}))
-			if err != nil {
-				t.Fatal(err)
+			connect := func(opts ...client.ClientOption) *client.Client {
+				tr, err := transport.NewStreamableHTTP(hs.URL+"/mcp", transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + token}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				c := client.NewClient(tr, eraOpts(era.version, opts...)...)
+				if err := c.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { c.Close() })
+				var ir mcpgo.InitializeRequest
+				ir.Params.ClientInfo = mcpgo.Implementation{Name: "e2e-http", Version: "1"}
+				if _, err := c.Initialize(ctx, ir); err != nil {
+					t.Fatal(err)
+				}
+				return c
 			}
-			var opts []client.ClientOption
-			if era.version != "" {
-				opts = append(opts, client.WithProtocolVersion(era.version))
-			}
-			c := client.NewClient(tr, opts...)
-			if err := c.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			var ir mcpgo.InitializeRequest
-			ir.Params.ClientInfo = mcpgo.Implementation{Name: "e2e-http", Version: "1"}
-			if _, err := c.Initialize(ctx, ir); err != nil {
-				t.Fatal(err)
-			}
-			exerciseTools(t, c, f)
-			c.Close()
+			exerciseTools(t, connect(client.WithElicitationHandler(allowOnce())), f)
+
+			f2 := newFixture(t)
+			s2 := newServer(t, f2, &qemu.Backend{RunDir: t.TempDir()}, img)
+			hs.Config.Handler = s2.HTTPHandler(ctx, token)
+			a := allowOnce()
+			approvalScenarios(t, connect(client.WithElicitationHandler(a)), connect(), a, f2)
 		})
 	}
 }

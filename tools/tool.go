@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/airlock-dev/airlock/approvals"
 	"github.com/airlock-dev/airlock/vm/guestclient"
 )
 
@@ -24,10 +25,12 @@ type Session interface {
 
 // Hooks are the pipeline's extension points. Nil hooks do nothing.
 type Hooks struct {
-	// Approve runs before any call that is not read-only. A non-nil
-	// result replaces the tool's result (an approval request, or a
-	// denial); the call then does not run.
-	Approve func(ctx context.Context, c *Call) (*mcp.CallToolResult, error)
+	// Approve runs before any call whose tool has a planner. plan
+	// describes what the call would do (it may be called again, to
+	// re-check after the user answered). A non-nil result replaces the
+	// tool's result (an approval request, or a denial) and the call does
+	// not run; an error denies it with that message.
+	Approve func(ctx context.Context, c *Call, plan func(context.Context) (approvals.Plan, error)) (*mcp.CallToolResult, error)
 	// Scan inspects (and may rewrite) content that came from files or the
 	// web before it reaches the model.
 	Scan func(ctx context.Context, c *Call, r *Result)
@@ -64,7 +67,9 @@ type Tool struct {
 	Description string
 	Annotations Annotations
 	InputSchema json.RawMessage
-	run         func(ctx context.Context, c *Call) (Result, error)
+	bind        func(raw json.RawMessage) (any, error)
+	plan        func(ctx context.Context, c *Call, args any) (approvals.Plan, error)
+	run         func(ctx context.Context, c *Call, args any) (Result, error)
 }
 
 // Call is one tool invocation moving through the pipeline.
@@ -72,8 +77,22 @@ type Call struct {
 	Tool *Tool
 	Args json.RawMessage
 	Env  *Env
+	// Session identifies the session (its sandbox) for approvals.
+	Session string
+	// Elicit is what the client offers for asking the user.
+	Elicit Elicit
 	// Paths are the host paths the call touches, filled in by Resolve.
 	Paths []string
+}
+
+// Elicit describes the client's side of an approval round trip.
+type Elicit struct {
+	// Capable is true when the client declared form elicitation.
+	Capable bool
+	// Responses and State are the client's answers and the server's
+	// echoed state on a retried call (multi round-trip requests).
+	Responses mcp.InputResponses
+	State     string
 }
 
 // Define makes a tool whose arguments bind to A. The input schema is
@@ -82,26 +101,40 @@ func Define[A any](name, title, description string, ann Annotations, run func(ct
 	return Tool{
 		Name: name, Title: title, Description: description, Annotations: ann,
 		InputSchema: SchemaFor[A](),
-		run: func(ctx context.Context, c *Call) (Result, error) {
+		bind: func(raw json.RawMessage) (any, error) {
 			var args A
-			raw := c.Args
 			if len(bytes.TrimSpace(raw)) == 0 || string(raw) == "null" {
 				raw = []byte("{}")
 			}
 			dec := json.NewDecoder(bytes.NewReader(raw))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&args); err != nil {
-				return Result{}, Userf("invalid arguments for %s: %v", name, err)
+				return nil, Userf("invalid arguments for %s: %v", name, err)
 			}
 			if v, ok := any(&args).(interface{ Validate() error }); ok {
 				if err := v.Validate(); err != nil {
-					return Result{}, err
+					return nil, err
 				}
 			}
-			return run(ctx, c, args)
+			return args, nil
+		},
+		run: func(ctx context.Context, c *Call, args any) (Result, error) {
+			return run(ctx, c, args.(A))
 		},
 	}
 }
+
+// WithPlan gives t a planner: before it runs, the call's effects are
+// described and passed to the approval hook. The planner must only read.
+func WithPlan[A any](t Tool, plan func(ctx context.Context, c *Call, args A) (approvals.Plan, error)) Tool {
+	t.plan = func(ctx context.Context, c *Call, args any) (approvals.Plan, error) {
+		return plan(ctx, c, args.(A))
+	}
+	return t
+}
+
+// NeedsPlan reports whether t goes through approval.
+func (t *Tool) NeedsPlan() bool { return t.plan != nil }
 
 // MCPTool returns the tool's MCP definition.
 func (t *Tool) MCPTool() mcp.Tool {
@@ -117,41 +150,56 @@ func (t *Tool) MCPTool() mcp.Tool {
 }
 
 // Invoke runs the pipeline for one call and returns the MCP result. Tool
-// failures are isError results; the error return is reserved for
-// protocol-level failures (none today).
-func (t *Tool) Invoke(ctx context.Context, env *Env, args json.RawMessage) *mcp.CallToolResult {
-	c := &Call{Tool: t, Args: args, Env: env}
+// failures are isError results.
+func (t *Tool) Invoke(ctx context.Context, env *Env, c *Call) *mcp.CallToolResult {
+	c.Tool, c.Env = t, env
 	log := env.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	start := time.Now()
-	if !t.Annotations.ReadOnly && env.Hooks.Approve != nil {
-		if res, err := env.Hooks.Approve(ctx, c); err != nil || res != nil {
-			if err != nil {
-				res = mcp.NewToolResultError(Explain("", err))
-			}
-			if env.Hooks.Audit != nil {
-				env.Hooks.Audit(ctx, c, nil, err, time.Since(start))
-			}
-			return res
+	fail := func(r *Result, err error) *mcp.CallToolResult {
+		took := time.Since(start)
+		if env.Hooks.Audit != nil {
+			env.Hooks.Audit(ctx, c, r, err, took)
 		}
-	}
-	r, err := t.run(ctx, c)
-	took := time.Since(start)
-	if err == nil && r.Untrusted && env.Hooks.Scan != nil {
-		env.Hooks.Scan(ctx, c, &r)
-	}
-	if env.Hooks.Audit != nil {
-		env.Hooks.Audit(ctx, c, &r, err, took)
-	}
-	if err != nil {
 		path := ""
 		if len(c.Paths) > 0 {
 			path = c.Paths[len(c.Paths)-1]
 		}
 		log.Info("tool failed", "tool", t.Name, "took", took, "err", err)
 		return mcp.NewToolResultError(Explain(path, err))
+	}
+	args, err := t.bind(c.Args)
+	if err != nil {
+		return fail(nil, err)
+	}
+	if t.plan != nil && env.Hooks.Approve != nil {
+		res, err := env.Hooks.Approve(ctx, c, func(ctx context.Context) (approvals.Plan, error) {
+			c.Paths = c.Paths[:0]
+			return t.plan(ctx, c, args)
+		})
+		if err != nil {
+			return fail(nil, err)
+		}
+		if res != nil {
+			if env.Hooks.Audit != nil {
+				env.Hooks.Audit(ctx, c, nil, nil, time.Since(start))
+			}
+			return res
+		}
+		c.Paths = c.Paths[:0]
+	}
+	r, err := t.run(ctx, c, args)
+	if err != nil {
+		return fail(nil, err)
+	}
+	took := time.Since(start)
+	if r.Untrusted && env.Hooks.Scan != nil {
+		env.Hooks.Scan(ctx, c, &r)
+	}
+	if env.Hooks.Audit != nil {
+		env.Hooks.Audit(ctx, c, &r, nil, took)
 	}
 	log.Info("tool", "tool", t.Name, "took", took, "bytes", len(r.Text))
 	res := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(r.Text)}}

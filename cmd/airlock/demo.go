@@ -77,7 +77,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	tr := transport.NewStdioWithOptions(exe, []string{"NO_COLOR=1"},
 		[]string{"serve", "--mount", sample, "--mount", out + ":rw"},
 		transport.WithCommandStderrWriter(serverLog))
-	c := client.NewClient(tr)
+	// The demo's "user" answers approval prompts: it shows each prompt
+	// and allows the call once, as a person clicking "Allow once" would.
+	c := client.NewClient(tr, client.WithElicitationHandler(demoUser{stdout}))
 	if err := c.Start(context.Background()); err != nil {
 		return err
 	}
@@ -163,6 +165,15 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	}
 	show(text)
 
+	step("delete_file output/summary.txt: destructive, so the server asks the user first")
+	if text, err = expect("delete_file", map[string]any{"path": filepath.Join(out, "summary.txt")}, false); err != nil {
+		return err
+	}
+	show(text)
+	if _, err := os.Stat(filepath.Join(out, "summary.txt")); !os.IsNotExist(err) {
+		return fmt.Errorf("approved delete did not happen: %v", err)
+	}
+
 	step("write_file into the read-only sample folder: refused")
 	if text, err = expect("write_file", map[string]any{"path": filepath.Join(sample, "README.md"), "content": "overwritten"}, true); err != nil {
 		return err
@@ -179,6 +190,21 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 		log.Debug("close client", "err", err)
 	}
 	step("client closed: the server stopped and its VM with it")
-	step("demo complete (approvals, injection scanning and the audit log join as their issues land)")
+	step("demo complete (injection scanning and the audit log join as their issues land)")
 	return nil
+}
+
+// demoUser shows approval prompts and answers "allow once".
+type demoUser struct{ out io.Writer }
+
+func (u demoUser) Elicit(ctx context.Context, r mcpgo.ElicitationRequest) (*mcpgo.ElicitationResult, error) {
+	fmt.Fprintln(u.out, "    ┌─ approval request from airlock ─────────────")
+	for _, line := range strings.Split(strings.TrimRight(r.Params.Message, "\n"), "\n") {
+		fmt.Fprintf(u.out, "    │ %s\n", line)
+	}
+	fmt.Fprintln(u.out, "    └─ demo user answers: Allow once")
+	return &mcpgo.ElicitationResult{ElicitationResponse: mcpgo.ElicitationResponse{
+		Action:  mcpgo.ElicitationResponseActionAccept,
+		Content: map[string]any{"decision": "allow_once"},
+	}}, nil
 }

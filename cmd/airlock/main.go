@@ -35,6 +35,7 @@ const usage = `usage: airlock <command> [flags]
 
 commands:
   serve         run the MCP server (stdio, or --http ADDR) with --mount PATH[:ro|:rw]...
+  policy show   print the effective approval policy
   image build   build (or confirm up to date) the guest image
   image info    print the current guest image's manifest
   doctor        check QEMU, the accelerator, vsock and the image (--boot boots one VM)
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{"image: unknown subcommand " + args[1]}
 	case "serve":
 		return cmdServe(ctx, args[1:], os.Stdin, stdout, stderr, log)
+	case "policy":
+		return cmdPolicy(args[1:], stdout, stderr)
 	case "doctor":
 		return cmdDoctor(ctx, args[1:], stdout, stderr, log)
 	case "demo":

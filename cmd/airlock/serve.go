@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/airlock-dev/airlock/approvals"
 	"github.com/airlock-dev/airlock/mcp"
 	"github.com/airlock-dev/airlock/tools"
 	"github.com/airlock-dev/airlock/vm"
@@ -35,6 +36,8 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	tokenFile := fs.String("token-file", "", "HTTP: read the bearer token from this file (else $AIRLOCK_TOKEN, else a new one is printed to stderr)")
 	spares := fs.Int("spares", 1, "HTTP: warm spare VMs kept booted")
 	memory := fs.Int("memory", 0, "guest memory in MiB (default 256)")
+	policyFile := fs.String("policy", "", "approval policy file (JSON; see `airlock policy show`)")
+	approve := fs.String("approve", "", "pre-approve these kinds for scripted agents without elicitation, e.g. delete,overwrite (recorded as pre-approved)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -54,6 +57,10 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
+	policy, err := loadPolicy(*policyFile, *approve)
+	if err != nil {
+		return err
+	}
 	img, err := ensureImage(ctx, stderr, log)
 	if err != nil {
 		return err
@@ -66,6 +73,10 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		Version: version,
 		Mounts:  ms,
 		Backend: backend,
+		Policy:  &policy,
+		OnApproval: func(_ context.Context, r approvals.Record) {
+			log.Info("approval", "tool", r.Tool, "session", r.Session, "allowed", r.Allowed, "by", r.By, "answer", r.Answer, "reason", r.Reason)
+		},
 		VM:      vm.Config{Image: vm.Image{Kernel: img.Kernel, Initrd: img.Initrd, ID: img.Manifest.ID}, MemoryMiB: *memory},
 		Log:     log,
 	}
