@@ -77,8 +77,8 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		OnApproval: func(_ context.Context, r approvals.Record) {
 			log.Info("approval", "tool", r.Tool, "session", r.Session, "allowed", r.Allowed, "by", r.By, "answer", r.Answer, "reason", r.Reason)
 		},
-		VM:      vm.Config{Image: vm.Image{Kernel: img.Kernel, Initrd: img.Initrd, ID: img.Manifest.ID}, MemoryMiB: *memory},
-		Log:     log,
+		VM:  vm.Config{Image: vm.Image{Kernel: img.Kernel, Initrd: img.Initrd, ID: img.Manifest.ID}, MemoryMiB: *memory},
+		Log: log,
 	}
 	for _, m := range ms {
 		mode := "read-only"
