@@ -224,6 +224,17 @@ func (c *Call) Resolve(p string, write bool) (Target, error) {
 	return t, nil
 }
 
+// Target resolves a tool path (see Resolve) and returns the session VM's
+// agent with it: the first two steps of nearly every file tool.
+func (c *Call) Target(ctx context.Context, p string, write bool) (Target, *guestclient.Client, error) {
+	t, err := c.Resolve(p, write)
+	if err != nil {
+		return t, nil, err
+	}
+	a, err := c.Agent(ctx)
+	return t, a, err
+}
+
 // Agent returns the session VM's agent.
 func (c *Call) Agent(ctx context.Context) (*guestclient.Client, error) {
 	a, err := c.Env.Session.Agent(ctx)

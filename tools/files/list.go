@@ -37,11 +37,7 @@ func listAllowed() tools.Tool {
 }
 
 func list(ctx context.Context, c *tools.Call, p, sortBy string) (guestproto.ListResult, error) {
-	t, err := c.Resolve(p, false)
-	if err != nil {
-		return guestproto.ListResult{}, err
-	}
-	ag, err := c.Agent(ctx)
+	t, ag, err := c.Target(ctx, p, false)
 	if err != nil {
 		return guestproto.ListResult{}, err
 	}
@@ -158,11 +154,7 @@ func directoryTree() tools.Tool {
 		"Get a recursive tree of files and directories as JSON: each entry has 'name', 'type' (file/directory) and, for directories, 'children'. Symlinks are listed, not followed.",
 		readOnly,
 		func(ctx context.Context, c *tools.Call, a treeArgs) (tools.Result, error) {
-			t, err := c.Resolve(a.Path, false)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			t, ag, err := c.Target(ctx, a.Path, false)
 			if err != nil {
 				return tools.Result{}, err
 			}
@@ -207,11 +199,7 @@ func searchFiles() tools.Tool {
 		"Recursively find files and directories whose path matches a glob pattern ('*.ext' here, '**/*.ext' anywhere below). Returns full paths.",
 		readOnly,
 		func(ctx context.Context, c *tools.Call, a searchArgs) (tools.Result, error) {
-			t, err := c.Resolve(a.Path, false)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			t, ag, err := c.Target(ctx, a.Path, false)
 			if err != nil {
 				return tools.Result{}, err
 			}
@@ -249,11 +237,7 @@ func grepFiles() tools.Tool {
 		"Search file contents for a regular expression, like grep -rn. Skips binary files. Returns path:line: text, with optional context lines.",
 		readOnly,
 		func(ctx context.Context, c *tools.Call, a grepArgs) (tools.Result, error) {
-			t, err := c.Resolve(a.Path, false)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			t, ag, err := c.Target(ctx, a.Path, false)
 			if err != nil {
 				return tools.Result{}, err
 			}

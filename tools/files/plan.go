@@ -59,14 +59,8 @@ func item(ctx context.Context, ag *guestclient.Client, t tools.Target, host stri
 // hashLimit bounds the files the planner hashes.
 const hashLimit = 16 << 20
 
-func planner(ctx context.Context, c *tools.Call) (*guestclient.Client, error) { return c.Agent(ctx) }
-
 func planWrite(ctx context.Context, c *tools.Call, a writeArgs) (approvals.Plan, error) {
-	t, err := c.Resolve(a.Path, true)
-	if err != nil {
-		return approvals.Plan{}, err
-	}
-	ag, err := planner(ctx, c)
+	t, ag, err := c.Target(ctx, a.Path, true)
 	if err != nil {
 		return approvals.Plan{}, err
 	}
@@ -87,11 +81,7 @@ func planEdit(ctx context.Context, c *tools.Call, a editArgs) (approvals.Plan, e
 	if a.DryRun {
 		return approvals.Plan{Tool: "edit_file", Summary: "Preview an edit (nothing changes)"}, nil
 	}
-	t, err := c.Resolve(a.Path, true)
-	if err != nil {
-		return approvals.Plan{}, err
-	}
-	ag, err := planner(ctx, c)
+	t, ag, err := c.Target(ctx, a.Path, true)
 	if err != nil {
 		return approvals.Plan{}, err
 	}
@@ -111,11 +101,7 @@ func planEdit(ctx context.Context, c *tools.Call, a editArgs) (approvals.Plan, e
 }
 
 func planDelete(ctx context.Context, c *tools.Call, a deleteArgs) (approvals.Plan, error) {
-	t, err := c.Resolve(a.Path, true)
-	if err != nil {
-		return approvals.Plan{}, err
-	}
-	ag, err := planner(ctx, c)
+	t, ag, err := c.Target(ctx, a.Path, true)
 	if err != nil {
 		return approvals.Plan{}, err
 	}
@@ -141,11 +127,7 @@ func planMove(ctx context.Context, c *tools.Call, a moveArgs) (approvals.Plan, e
 	if err != nil {
 		return approvals.Plan{}, err
 	}
-	to, err := c.Resolve(a.Destination, true)
-	if err != nil {
-		return approvals.Plan{}, err
-	}
-	ag, err := planner(ctx, c)
+	to, ag, err := c.Target(ctx, a.Destination, true)
 	if err != nil {
 		return approvals.Plan{}, err
 	}
@@ -166,11 +148,7 @@ func planCopy(ctx context.Context, c *tools.Call, a copyArgs) (approvals.Plan, e
 	if err != nil {
 		return approvals.Plan{}, err
 	}
-	to, err := c.Resolve(a.Destination, true)
-	if err != nil {
-		return approvals.Plan{}, err
-	}
-	ag, err := planner(ctx, c)
+	to, ag, err := c.Target(ctx, a.Destination, true)
 	if err != nil {
 		return approvals.Plan{}, err
 	}

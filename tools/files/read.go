@@ -38,11 +38,7 @@ func (a *readTextArgs) Validate() error {
 // readText reads a file as text through the guest, truncating at limit
 // with a marker the model cannot miss.
 func readText(ctx context.Context, c *tools.Call, path string, head, tail int, limit int64) (string, error) {
-	t, err := c.Resolve(path, false)
-	if err != nil {
-		return "", err
-	}
-	a, err := c.Agent(ctx)
+	t, a, err := c.Target(ctx, path, false)
 	if err != nil {
 		return "", err
 	}
@@ -91,11 +87,7 @@ func readMediaFile() tools.Tool {
 		"Read an image, audio or other binary file and return it base64-encoded with its MIME type (at most 10 MiB). Only works within allowed directories.",
 		readOnly,
 		func(ctx context.Context, c *tools.Call, a pathArg) (tools.Result, error) {
-			t, err := c.Resolve(a.Path, false)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			t, ag, err := c.Target(ctx, a.Path, false)
 			if err != nil {
 				return tools.Result{}, err
 			}
@@ -173,11 +165,7 @@ func getFileInfo() tools.Tool {
 		"Retrieve metadata about a file or directory: size, times, permissions, type, link count, and a symlink's target. Only works within allowed directories.",
 		readOnly,
 		func(ctx context.Context, c *tools.Call, a pathArg) (tools.Result, error) {
-			t, err := c.Resolve(a.Path, false)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			t, ag, err := c.Target(ctx, a.Path, false)
 			if err != nil {
 				return tools.Result{}, err
 			}

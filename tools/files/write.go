@@ -26,11 +26,7 @@ func writeFile() tools.Tool {
 		"Create a new file or completely overwrite an existing file. The write is atomic (the old content stays intact if anything fails) and keeps the file's permissions. Only works within read-write allowed directories.",
 		destructive,
 		func(ctx context.Context, c *tools.Call, a writeArgs) (tools.Result, error) {
-			t, err := c.Resolve(a.Path, true)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			t, ag, err := c.Target(ctx, a.Path, true)
 			if err != nil {
 				return tools.Result{}, err
 			}
@@ -70,11 +66,7 @@ func editFile() tools.Tool {
 		"Make exact text replacements in a file. Each oldText must occur exactly once; all edits apply or none. Returns a git-style diff. With dryRun, shows the diff without changing the file.",
 		destructive,
 		func(ctx context.Context, c *tools.Call, a editArgs) (tools.Result, error) {
-			t, err := c.Resolve(a.Path, !a.DryRun)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			t, ag, err := c.Target(ctx, a.Path, !a.DryRun)
 			if err != nil {
 				return tools.Result{}, err
 			}
@@ -96,11 +88,7 @@ func createDirectory() tools.Tool {
 		"Create a directory, with any missing parents. An existing directory is fine. Only works within read-write allowed directories.",
 		additive,
 		func(ctx context.Context, c *tools.Call, a pathArg) (tools.Result, error) {
-			t, err := c.Resolve(a.Path, true)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			t, ag, err := c.Target(ctx, a.Path, true)
 			if err != nil {
 				return tools.Result{}, err
 			}
@@ -126,11 +114,7 @@ func moveFile() tools.Tool {
 			if err != nil {
 				return tools.Result{}, err
 			}
-			to, err := c.Resolve(a.Destination, true)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			to, ag, err := c.Target(ctx, a.Destination, true)
 			if err != nil {
 				return tools.Result{}, err
 			}
@@ -170,11 +154,7 @@ func copyFile() tools.Tool {
 			if err != nil {
 				return tools.Result{}, err
 			}
-			to, err := c.Resolve(a.Destination, true)
-			if err != nil {
-				return tools.Result{}, err
-			}
-			ag, err := c.Agent(ctx)
+			to, ag, err := c.Target(ctx, a.Destination, true)
 			if err != nil {
 				return tools.Result{}, err
 			}
