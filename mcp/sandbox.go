@@ -98,6 +98,21 @@ func (sb *Sandbox) boot(done chan struct{}) {
 	close(done)
 }
 
+// Ready reports whether the sandbox has a live VM right now.
+func (sb *Sandbox) Ready() bool {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	if sb.machine == nil {
+		return false
+	}
+	select {
+	case <-sb.machine.Agent().Done():
+		return false
+	default:
+		return true
+	}
+}
+
 // Prewarm starts the VM in the background so the first tool call does
 // not wait for a boot.
 func (sb *Sandbox) Prewarm() {

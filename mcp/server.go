@@ -117,6 +117,14 @@ func (s *Server) handler(t *tools.Tool) server.ToolHandlerFunc {
 			return mcpgo.NewToolResultError("arguments are not a JSON object"), nil
 		}
 		s.activity(ctx, mcpgo.LoggingLevelInfo, map[string]any{"event": "tool_call", "tool": t.Name})
+		if !sb.Ready() {
+			// The first call of a session may wait for the VM to boot:
+			// tell a client that asked for progress.
+			s.progress(ctx, req, 0, "starting the sandbox VM")
+			if _, err := sb.Agent(ctx); err == nil {
+				s.progress(ctx, req, 1, "sandbox VM ready")
+			}
+		}
 		env := &tools.Env{Session: sb, Hooks: s.hooks, Log: s.log.With("session", sb.key)}
 		c := &tools.Call{Args: args, Session: sb.key, Elicit: tools.Elicit{
 			Capable:   clientCanElicit(ctx),
@@ -128,6 +136,17 @@ func (s *Server) handler(t *tools.Tool) server.ToolHandlerFunc {
 		s.activity(ctx, mcpgo.LoggingLevelInfo, event)
 		return res, nil
 	}
+}
+
+// progress sends a progress notification if the request carries a
+// progress token.
+func (s *Server) progress(ctx context.Context, req mcpgo.CallToolRequest, done float64, msg string) {
+	if req.Params.Meta == nil || req.Params.Meta.ProgressToken == nil {
+		return
+	}
+	_ = s.mcp.SendNotificationToClient(ctx, string(mcpgo.MethodNotificationProgress), map[string]any{
+		"progressToken": req.Params.Meta.ProgressToken, "progress": done, "total": 1, "message": msg,
+	})
 }
 
 // activity sends a notifications/message log entry to the calling client,
