@@ -23,11 +23,13 @@ const approvalID = "airlock_approval"
 // legacy clients). Answers are accepted only for a pending approval this
 // server created for exactly this session, tool and arguments.
 type gate struct {
-	policy approvals.Policy
-	store  *approvals.Store
-	grants *approvals.Grants
-	record func(ctx context.Context, r approvals.Record)
-	log    *slog.Logger
+	// undoable reports whether the journal will be able to undo plan.
+	undoable func(approvals.Plan) bool
+	policy   approvals.Policy
+	store    *approvals.Store
+	grants   *approvals.Grants
+	record   func(ctx context.Context, r approvals.Record)
+	log      *slog.Logger
 }
 
 func newGate(p approvals.Policy, log *slog.Logger, record func(context.Context, approvals.Record)) *gate {
@@ -45,6 +47,9 @@ func (g *gate) approve(ctx context.Context, c *tools.Call, planFn func(context.C
 	plan, err := planFn(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if g.undoable != nil {
+		plan.Undoable = g.undoable(plan)
 	}
 	rec := approvals.Record{Session: c.Session, Tool: c.Tool.Name, Plan: plan}
 	action, reason := g.policy.Decide(plan, func(k approvals.Kind) bool { return g.grants.Has(c.Session, k) })

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/airlock-dev/airlock/audit"
 	"github.com/airlock-dev/airlock/tools"
 	"github.com/airlock-dev/airlock/vm"
 	"github.com/airlock-dev/airlock/vm/guestclient"
@@ -18,6 +19,11 @@ type Sandbox struct {
 	mounts  tools.Mounts
 	acquire func(ctx context.Context) (vm.Machine, error)
 	log     *slog.Logger
+	// audit is the session's audit log and journal (nil when the server
+	// keeps none); auditErr is why it could not be opened.
+	audit     *audit.Log
+	auditErr  error
+	transport string
 
 	mu       sync.Mutex
 	machine  vm.Machine
@@ -140,5 +146,12 @@ func (sb *Sandbox) Close(ctx context.Context) {
 	if m != nil {
 		m.Stop(ctx)
 		sb.log.Info("sandbox stopped", "session", sb.key, "vm", m.ID())
+	}
+	if sb.audit != nil {
+		if err := sb.audit.Seal(); err != nil {
+			sb.log.Error("seal audit log", "err", err)
+		}
+		sb.audit.Close()
+		sb.audit = nil
 	}
 }

@@ -32,19 +32,24 @@ type Config struct {
 	// Policy decides which calls need the user's approval; the zero
 	// value means approvals.DefaultPolicy().
 	Policy *approvals.Policy
-	// OnApproval receives every approval decision (for the audit log).
+	// OnApproval receives every approval decision (they are also in the
+	// audit log).
 	OnApproval func(ctx context.Context, r approvals.Record)
-	Log        *slog.Logger
+	// StateDir holds the per-session audit logs and journals; empty keeps
+	// none.
+	StateDir string
+	Log      *slog.Logger
 }
 
 // Server is airlock's MCP server.
 type Server struct {
-	cfg   Config
-	hooks tools.Hooks
-	gate  *gate
-	mcp   *server.MCPServer
-	tools []tools.Tool
-	log   *slog.Logger
+	cfg          Config
+	policyDigest string
+	hooks        tools.Hooks
+	gate         *gate
+	mcp          *server.MCPServer
+	tools        []tools.Tool
+	log          *slog.Logger
 
 	poolOnce sync.Once
 	pool     *vm.Pool
@@ -75,10 +80,26 @@ func New(cfg Config) *Server {
 	if cfg.Policy != nil {
 		policy = *cfg.Policy
 	}
-	s.gate = newGate(policy, cfg.Log, cfg.OnApproval)
+	s.policyDigest = policyDigestOf(policy)
+	s.gate = newGate(policy, cfg.Log, s.recordApproval)
+	if cfg.StateDir != "" {
+		s.gate.undoable = func(p approvals.Plan) bool {
+			var total int64
+			for _, it := range p.Items {
+				total += max(it.Size, it.Bytes)
+			}
+			return total <= maxPreImage
+		}
+	}
 	s.hooks = cfg.Hooks
 	if s.hooks.Approve == nil {
 		s.hooks.Approve = s.gate.approve
+	}
+	if s.hooks.Journal == nil {
+		s.hooks.Journal = s.journal
+	}
+	if s.hooks.Audit == nil {
+		s.hooks.Audit = s.auditCall
 	}
 
 	hooks := &server.Hooks{}
@@ -173,10 +194,14 @@ func (s *Server) sandboxFor(ctx context.Context) *Sandbox {
 	if sb, ok := s.sandboxes[key]; ok {
 		return sb
 	}
-	sb := &Sandbox{key: key, mounts: s.cfg.Mounts, acquire: s.acquire, log: s.log, lastUsed: time.Now()}
+	sb := &Sandbox{key: key, mounts: s.cfg.Mounts, acquire: s.acquire, log: s.log, lastUsed: time.Now(), transport: "http"}
+	if key == stdioKey {
+		sb.transport = "stdio"
+	}
 	if s.closed {
 		sb.closed = true
 	}
+	s.openAudit(ctx, sb)
 	s.sandboxes[key] = sb
 	return sb
 }

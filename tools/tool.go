@@ -31,6 +31,11 @@ type Hooks struct {
 	// tool's result (an approval request, or a denial) and the call does
 	// not run; an error denies it with that message.
 	Approve func(ctx context.Context, c *Call, plan func(context.Context) (approvals.Plan, error)) (*mcp.CallToolResult, error)
+	// Journal runs after approval and before a planned call changes
+	// anything: it records what the call will change (pre-images) and
+	// returns a function to call once the call has finished. An error
+	// stops the call: no journal, no change.
+	Journal func(ctx context.Context, c *Call, plan approvals.Plan) (done func(), err error)
 	// Scan inspects (and may rewrite) content that came from files or the
 	// web before it reaches the model.
 	Scan func(ctx context.Context, c *Call, r *Result)
@@ -189,6 +194,21 @@ func (t *Tool) Invoke(ctx context.Context, env *Env, c *Call) *mcp.CallToolResul
 			return res
 		}
 		c.Paths = c.Paths[:0]
+	}
+	if t.plan != nil && env.Hooks.Journal != nil {
+		plan, err := t.plan(ctx, c, args)
+		if err != nil {
+			return fail(nil, err)
+		}
+		c.Paths = c.Paths[:0]
+		done, err := env.Hooks.Journal(ctx, c, plan)
+		if err != nil {
+			log.Error("journal before change", "tool", t.Name, "err", err)
+			return fail(nil, &UserError{Msg: "could not journal the change, so nothing was changed; see the server log", Cause: err})
+		}
+		if done != nil {
+			defer done()
+		}
 	}
 	r, err := t.run(ctx, c, args)
 	if err != nil {

@@ -36,6 +36,8 @@ const usage = `usage: airlock <command> [flags]
 commands:
   serve         run the MCP server (stdio, or --http ADDR) with --mount PATH[:ro|:rw]...
   policy show   print the effective approval policy
+  audit list    list recorded sessions (also: audit show SESSION [--follow], audit verify SESSION)
+  rollback      undo a session's changes: rollback SESSION [--to SEQ] [--dry-run] [--force]
   image build   build (or confirm up to date) the guest image
   image info    print the current guest image's manifest
   doctor        check QEMU, the accelerator, vsock and the image (--boot boots one VM)
@@ -81,6 +83,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{"image: unknown subcommand " + args[1]}
 	case "serve":
 		return cmdServe(ctx, args[1:], os.Stdin, stdout, stderr, log)
+	case "audit":
+		return cmdAudit(ctx, args[1:], stdout, stderr)
+	case "rollback":
+		return cmdRollback(args[1:], stdout, stderr)
 	case "policy":
 		return cmdPolicy(args[1:], stdout, stderr)
 	case "doctor":

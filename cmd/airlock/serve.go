@@ -37,6 +37,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	spares := fs.Int("spares", 1, "HTTP: warm spare VMs kept booted")
 	memory := fs.Int("memory", 0, "guest memory in MiB (default 256)")
 	policyFile := fs.String("policy", "", "approval policy file (JSON; see `airlock policy show`)")
+	stateDir := fs.String("state-dir", "", "audit logs and journals (default $AIRLOCK_STATE_DIR, $XDG_STATE_HOME/airlock or ~/.local/state/airlock)")
 	approve := fs.String("approve", "", "pre-approve these kinds for scripted agents without elicitation, e.g. delete,overwrite (recorded as pre-approved)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -61,6 +62,11 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
+	if *stateDir == "" {
+		if *stateDir, err = defaultStateDir(); err != nil {
+			return err
+		}
+	}
 	img, err := ensureImage(ctx, stderr, log)
 	if err != nil {
 		return err
@@ -70,10 +76,11 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	cfg := mcp.Config{
-		Version: version,
-		Mounts:  ms,
-		Backend: backend,
-		Policy:  &policy,
+		Version:  version,
+		Mounts:   ms,
+		Backend:  backend,
+		Policy:   &policy,
+		StateDir: *stateDir,
 		OnApproval: func(_ context.Context, r approvals.Record) {
 			log.Info("approval", "tool", r.Tool, "session", r.Session, "allowed", r.Allowed, "by", r.By, "answer", r.Answer, "reason", r.Reason)
 		},

@@ -30,7 +30,7 @@ func Catalog() []tools.Tool {
 		readMultipleFiles(),
 		tools.WithPlan(writeFile(), planWrite),
 		tools.WithPlan(editFile(), planEdit),
-		createDirectory(),
+		tools.WithPlan(createDirectory(), planMkdir),
 		listDirectory(),
 		listDirectoryWithSizes(),
 		directoryTree(),

@@ -3,6 +3,8 @@ package files
 import (
 	"context"
 	"errors"
+	"path"
+	"path/filepath"
 
 	"github.com/airlock-dev/airlock/approvals"
 	"github.com/airlock-dev/airlock/tools"
@@ -166,4 +168,31 @@ func planCopy(ctx context.Context, c *tools.Call, a copyArgs) (approvals.Plan, e
 		p.Summary, p.Kinds = "Copy over an existing destination", []approvals.Kind{approvals.KindCopyOver}
 	}
 	return p, nil
+}
+
+// planMkdir names the highest directory the call will create (it creates
+// missing parents too), so the journal can remove all of them on rollback.
+func planMkdir(ctx context.Context, c *tools.Call, a pathArg) (approvals.Plan, error) {
+	t, ag, err := c.Target(ctx, a.Path, true)
+	if err != nil {
+		return approvals.Plan{}, err
+	}
+	host := a.Path
+	it, err := item(ctx, ag, t, host, false)
+	if err != nil {
+		return approvals.Plan{}, err
+	}
+	for !it.Exists && t.Rel != "." {
+		parent := t
+		parent.Rel = path.Dir(t.Rel)
+		pit, err := item(ctx, ag, parent, filepath.Dir(host), false)
+		if err != nil {
+			return approvals.Plan{}, err
+		}
+		if pit.Exists {
+			break
+		}
+		t, host, it = parent, filepath.Dir(host), pit
+	}
+	return approvals.Plan{Tool: "create_directory", Summary: "Create directory", Kinds: []approvals.Kind{approvals.KindWrite}, Items: []approvals.Item{it}}, nil
 }
