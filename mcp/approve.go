@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -51,7 +52,7 @@ func (g *gate) approve(ctx context.Context, c *tools.Call, planFn func(context.C
 	if g.undoable != nil {
 		plan.Undoable = g.undoable(plan)
 	}
-	rec := approvals.Record{Session: c.Session, Tool: c.Tool.Name, Plan: plan}
+	rec := approvals.Record{Time: time.Now(), Session: c.Session, Tool: c.Tool.Name, Plan: plan}
 	action, reason := g.policy.Decide(plan, func(k approvals.Kind) bool { return g.grants.Has(c.Session, k) })
 	switch action {
 	case approvals.Allow:
@@ -88,7 +89,7 @@ func (g *gate) approve(ctx context.Context, c *tools.Call, planFn func(context.C
 
 // answered handles the retried call that carries the user's answer.
 func (g *gate) answered(ctx context.Context, c *tools.Call, ans *mcpgo.ElicitationResult, planFn func(context.Context) (approvals.Plan, error)) (*mcpgo.CallToolResult, error) {
-	rec := approvals.Record{Session: c.Session, Tool: c.Tool.Name, Asked: true, By: "user via elicitation"}
+	rec := approvals.Record{Time: time.Now(), Session: c.Session, Tool: c.Tool.Name, Asked: true, By: "user via elicitation"}
 	deny := func(msg string, args ...any) (*mcpgo.CallToolResult, error) {
 		rec.Reason = fmt.Sprintf(msg, args...)
 		g.record(ctx, rec)

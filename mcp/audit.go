@@ -143,7 +143,11 @@ func (s *Server) auditCall(ctx context.Context, c *tools.Call, r *tools.Result, 
 		"ok":         err == nil && r != nil,
 	}
 	if err != nil {
-		rec["error"] = tools.Explain("", err)
+		path := ""
+		if len(c.Paths) > 0 {
+			path = c.Paths[len(c.Paths)-1]
+		}
+		rec["error"] = tools.Explain(path, err)
 	}
 	if r != nil {
 		rec["resultBytes"] = len(r.Text)

@@ -21,6 +21,7 @@ type Sandbox struct {
 	log     *slog.Logger
 	// audit is the session's audit log and journal (nil when the server
 	// keeps none); auditErr is why it could not be opened.
+	auditOnce sync.Once
 	audit     *audit.Log
 	auditErr  error
 	transport string

@@ -133,6 +133,8 @@ func (s *Server) MCPServer() *server.MCPServer { return s.mcp }
 func (s *Server) handler(t *tools.Tool) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
 		sb := s.sandboxFor(ctx)
+		// The log starts with the first call, when the client is known.
+		sb.auditOnce.Do(func() { s.openAudit(ctx, sb) })
 		args, err := json.Marshal(req.Params.Arguments)
 		if err != nil {
 			return mcpgo.NewToolResultError("arguments are not a JSON object"), nil
@@ -201,7 +203,6 @@ func (s *Server) sandboxFor(ctx context.Context) *Sandbox {
 	if s.closed {
 		sb.closed = true
 	}
-	s.openAudit(ctx, sb)
 	s.sandboxes[key] = sb
 	return sb
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/airlock-dev/airlock/audit"
 )
 
 // sampleFiles is the demo's embedded default folder.
@@ -74,7 +76,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if *verbose {
 		serverLog = stderr
 	}
-	tr := transport.NewStdioWithOptions(exe, []string{"NO_COLOR=1"},
+	stateDir := filepath.Join(base, "state")
+	tr := transport.NewStdioWithOptions(exe, []string{"NO_COLOR=1", "AIRLOCK_STATE_DIR=" + stateDir},
 		[]string{"serve", "--mount", sample, "--mount", out + ":rw"},
 		transport.WithCommandStderrWriter(serverLog))
 	// The demo's "user" answers approval prompts: it shows each prompt
@@ -186,11 +189,35 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	}
 	show(text)
 
+	step("write_file output/report.md: a change that stays, for the rollback below")
+	if text, err = expect("write_file", map[string]any{"path": filepath.Join(out, "report.md"), "content": "# Report\n\nAll good.\n"}, false); err != nil {
+		return err
+	}
+	show(text)
+
 	if err := c.Close(); err != nil {
 		log.Debug("close client", "err", err)
 	}
 	step("client closed: the server stopped and its VM with it")
-	step("demo complete (injection scanning and the audit log join as their issues land)")
+
+	sessions, err := audit.ListSessions(stateDir)
+	if err != nil || len(sessions) != 1 {
+		return fmt.Errorf("audit sessions: %v (%d found)", err, len(sessions))
+	}
+	sess := sessions[0]
+	step("audit log of session %s (airlock audit show):", sess.ID)
+	if err := showSession(ctx, sess.Dir, false, false, stdout); err != nil {
+		return err
+	}
+	step("airlock audit verify:")
+	if err := verifySession(sess.Dir, stdout); err != nil {
+		return err
+	}
+	step("airlock rollback --dry-run: what undoing the session would do")
+	if err := cmdRollback([]string{"--state-dir", stateDir, "--dry-run", sess.ID}, stdout, stderr); err != nil {
+		return err
+	}
+	step("demo complete (injection scanning joins when its issue lands)")
 	return nil
 }
 
