@@ -12,7 +12,7 @@ GOFILES := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
 
 ENTITLEMENTS := build/darwin/airlock.entitlements
 
-.PHONY: help deps node-deps build image test test-short demo bench fuzz lint clean darwincheck sign test-vz
+.PHONY: help deps node-deps refbench build image test test-short demo bench fuzz lint clean darwincheck sign test-vz
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -37,9 +37,14 @@ $(GUEST): $(GOFILES)
 image: deps build ## build the guest image (kernel .deb via apt-get download; cached, idempotent)
 	$(AIRLOCK) image build --agent $(GUEST)
 
-node-deps: ## install Node and the MCP clients the interop tests use (npm; no lock file is kept)
+node-deps: ## install Node and the pinned MCP clients and reference server the interop tests use (npm; no lock file is kept)
 	@command -v node >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm ; }
-	@test -d test/node/node_modules || (cd test/node && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
+	@test test/node/node_modules/.stamp -nt test/node/package.json || \
+		(cd test/node && npm install --no-package-lock --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
+
+refbench: deps build node-deps ## airlock vs the reference filesystem server: p50/p99 latency table (slow under TCG)
+	AIRLOCK_IMAGE="$$($(AIRLOCK) image build --agent $(GUEST))" && export AIRLOCK_IMAGE && \
+		AIRLOCK_REFBENCH=1 $(GO) test -count=1 -timeout 40m -run 'TestVersusReference' -v ./mcp
 
 test: deps node-deps build ## vet, darwin type-check, then every test including real-VM tests under QEMU (builds the image first)
 	$(GO) vet ./...
