@@ -40,8 +40,10 @@ var ErrCommitted = errors.New("audit: journal entry already committed")
 // Mount is a folder the user shared. Root is its absolute host path.
 type Mount struct{ Name, Root string }
 
-// Change names one path an operation may change: Path is slash-separated
-// and relative to the mount root.
+// Change names one path an operation may change: Path is slash-separated,
+// relative to the mount root, and must not pass through a symbolic link.
+// Callers list every path that changes: for a move both the source and
+// the final destination, for a copy only the destination.
 type Change struct {
 	Mount Mount
 	Path  string

@@ -14,6 +14,9 @@ import (
 
 // restoreFile writes the pre-image of t to rel atomically.
 func (p Plan) restoreFile(root *os.Root, rel string, t FileState) (err error) {
+	if !validDigest(t.SHA256) {
+		return fmt.Errorf("%w: pre-image digest %q", ErrInvalid, t.SHA256)
+	}
 	src, err := os.Open(filepath.Join(p.objDir, t.SHA256))
 	if err != nil {
 		return err

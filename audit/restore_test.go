@@ -217,3 +217,45 @@ func TestRollbackNeverFollowsLinks(t *testing.T) {
 		t.Errorf("d/f = %q, %v", b, err)
 	}
 }
+
+func TestRollbackTypeChanges(t *testing.T) {
+	l := newLog(t)
+	m := Mount{Name: "w", Root: t.TempDir()}
+	writeFile(t, filepath.Join(m.Root, "f"), "file", 0o644)
+	writeFile(t, filepath.Join(m.Root, "d/inner"), "inner", 0o644)
+	symlink(t, "f", filepath.Join(m.Root, "l"))
+	before := snapshot(t, m.Root)
+	step := func(op string, paths []string, do func()) {
+		t.Helper()
+		var changes []Change
+		for _, p := range paths {
+			changes = append(changes, Change{m, p})
+		}
+		p, err := l.Before(mustAppend(t, l, op), op, changes, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		do()
+		must(t, p.Commit())
+	}
+	// A file becomes a directory, a directory a file, a link a directory.
+	step(OpDelete, []string{"f"}, func() { must(t, os.Remove(filepath.Join(m.Root, "f"))) })
+	step(OpMkdir, []string{"f"}, func() { must(t, os.Mkdir(filepath.Join(m.Root, "f"), 0o755)) })
+	step(OpWrite, []string{"f/x"}, func() { writeFile(t, filepath.Join(m.Root, "f/x"), "x", 0o644) })
+	step(OpDelete, []string{"d"}, func() { must(t, os.RemoveAll(filepath.Join(m.Root, "d"))) })
+	step(OpWrite, []string{"d"}, func() { writeFile(t, filepath.Join(m.Root, "d"), "now a file", 0o600) })
+	step(OpWrite, []string{"l"}, func() {
+		must(t, os.Remove(filepath.Join(m.Root, "l")))
+		must(t, os.Mkdir(filepath.Join(m.Root, "l"), 0o700))
+	})
+	plan, err := PlanRollback(l.Dir(), 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, refused, err := plan.Apply(false); err != nil || len(refused) != 0 {
+		t.Fatalf("refused %+v, %v", refused, err)
+	}
+	if d := diffSnap(before, snapshot(t, m.Root)); d != "" {
+		t.Fatal(d)
+	}
+}

@@ -230,7 +230,8 @@ func unrestorable(t FileState, objDir string) string {
 // (fsync, rename) with their mode and modification time; links are
 // restored as links, and nothing is followed. Every directory Apply changed
 // is fsynced before it returns, so its effects are then durable; after a
-// crash during Apply, planning again finishes the job. Apply appends
+// crash during Apply, planning again finishes the job (a crash can leave a
+// temporary .airlock-rollback-* file next to the file being restored). Apply appends
 // nothing to the log. It returns the number of steps applied, the refused
 // steps with their reasons, and an error joining I/O failures (whose steps
 // are also among the refused).
