@@ -140,11 +140,22 @@ func TestTypeScriptSDKClient(t *testing.T) {
 	}
 	// Calls that the approval policy asks about reach the SDK as
 	// elicitation/create requests, which ts-client.mjs answers "allow once".
+	// One for the edit, three for the deletes (declined, cancelled,
+	// accepted).
+	var edits, deletes int
 	for _, e := range sum.Elicitations {
 		t.Logf("elicitation answered %q: %.60q", e.Choice, e.Message)
-		if !strings.Contains(e.Message, "edit_file") {
+		switch {
+		case strings.Contains(e.Message, "edit_file"):
+			edits++
+		case strings.Contains(e.Message, "delete_file") && strings.Contains(e.Message, "main.go"):
+			deletes++
+		default:
 			t.Errorf("unexpected approval request: %q", e.Message)
 		}
+	}
+	if edits != 1 || deletes != 3 {
+		t.Errorf("approval requests: %d for edit_file, %d for delete_file; want 1 and 3", edits, deletes)
 	}
 	if len(sum.ToolsWithOutputSchema) > 0 {
 		// The SDK validates structuredContent against an outputSchema; the
@@ -166,6 +177,9 @@ func TestTypeScriptSDKClient(t *testing.T) {
 		"grep_files":          {false, []string{"util.go:3:// TODO: tidy"}},
 		"search_files":        {false, []string{filepath.Join(f.proj, "src/main.go"), filepath.Join(f.proj, "src/util.go")}},
 		"escape":              {true, []string{"outside the mounted folders"}},
+		"delete_declined":     {true, []string{"declined"}},
+		"delete_cancelled":    {true, []string{"cancelled"}},
+		"delete_accepted":     {false, []string{"Deleted"}},
 	}
 	for key, w := range want {
 		got, ok := sum.Calls[key]
@@ -195,6 +209,9 @@ func TestTypeScriptSDKClient(t *testing.T) {
 	}
 	if got := hostFile("proj/ts-written.txt"); got != "written by the TypeScript SDK\n" {
 		t.Errorf("host sees ts-written.txt = %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(f.proj), "proj/src/main.go")); !os.IsNotExist(err) {
+		t.Errorf("src/main.go should be gone after the accepted delete (declined and cancelled ones left it): %v", err)
 	}
 	if got := hostFile("proj/notes.txt"); got != "alpha\nBETA (edited by ts-client)\ngamma\n" {
 		t.Errorf("host sees notes.txt = %q after edit_file", got)

@@ -65,15 +65,19 @@ const client = new Client(
   { capabilities: { elicitation: { form: {} } } },
 );
 const elicitations = [];
+// script holds the user's next answers ({action, choice}); when it is
+// empty the user approves once.
+const script = [];
 client.setRequestHandler(ElicitRequestSchema, async (req) => {
   const { message, requestedSchema } = req.params;
   // Answer with the first property of the form and its "allow once"
   // option if it has one, else "allow_once".
   const [field, prop] = Object.entries(requestedSchema?.properties ?? {})[0] ?? ["decision", {}];
   const options = prop.enum ?? prop.oneOf?.map((o) => o.const) ?? [];
-  const choice = options.find((o) => /once/i.test(o)) ?? "allow_once";
-  elicitations.push({ message, field, choice });
-  return { action: "accept", content: { [field]: choice } };
+  const next = script.shift() ?? { action: "accept", choice: options.find((o) => /once/i.test(o)) ?? "allow_once" };
+  elicitations.push({ message, field, choice: next.choice ?? "", action: next.action });
+  if (next.action !== "accept") return { action: next.action };
+  return { action: "accept", content: { [field]: next.choice } };
 });
 const summary = {
   sdkVersion,
@@ -161,6 +165,16 @@ try {
     want: [join(opt.proj, "src", "main.go"), join(opt.proj, "src", "util.go")],
   });
   await call("escape", "read_text_file", { path: "/etc/passwd" }, { wantError: true, want: ["outside the mounted folders"] });
+
+  // Approvals through the SDK's elicitation handler: decline and cancel
+  // leave the file, accept deletes it.
+  const victim = join(opt.proj, "src", "main.go");
+  script.push({ action: "decline" });
+  await call("delete_declined", "delete_file", { path: victim }, { wantError: true, want: ["declined"] });
+  script.push({ action: "cancel" });
+  await call("delete_cancelled", "delete_file", { path: victim }, { wantError: true, want: ["cancelled"] });
+  script.push({ action: "accept", choice: "allow_once" });
+  await call("delete_accepted", "delete_file", { path: victim }, { want: ["Deleted"] });
 } catch (err) {
   fail(`session: ${err?.stack ?? err}`);
 } finally {
