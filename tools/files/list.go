@@ -36,13 +36,13 @@ func listAllowed() tools.Tool {
 		})
 }
 
-func list(ctx context.Context, c *tools.Call, p, sortBy string, typesOnly bool) (guestproto.ListResult, error) {
+func list(ctx context.Context, c *tools.Call, p, sortBy string) (guestproto.ListResult, error) {
 	t, ag, err := c.Target(ctx, p, false)
 	if err != nil {
 		return guestproto.ListResult{}, err
 	}
 	var res guestproto.ListResult
-	err = ag.Call(ctx, guestproto.OpList, guestproto.ListArgs{PathArgs: pa(t), SortBy: sortBy, TypesOnly: typesOnly}, &res)
+	err = ag.Call(ctx, guestproto.OpList, guestproto.ListArgs{PathArgs: pa(t), SortBy: sortBy}, &res)
 	return res, err
 }
 
@@ -58,7 +58,7 @@ func listDirectory() tools.Tool {
 		"List the files and directories in a path, marked [FILE], [DIR] or [LINK]. Only works within allowed directories.",
 		readOnly,
 		func(ctx context.Context, c *tools.Call, a pathArg) (tools.Result, error) {
-			res, err := list(ctx, c, a.Path, "name", true)
+			res, err := list(ctx, c, a.Path, "name")
 			if err != nil {
 				return tools.Result{}, err
 			}
@@ -100,7 +100,7 @@ func listDirectoryWithSizes() tools.Tool {
 		"List the files and directories in a path with their sizes, sorted by name or size. Only works within allowed directories.",
 		readOnly,
 		func(ctx context.Context, c *tools.Call, a listSizesArgs) (tools.Result, error) {
-			res, err := list(ctx, c, a.Path, a.SortBy, false)
+			res, err := list(ctx, c, a.Path, a.SortBy)
 			if err != nil {
 				return tools.Result{}, err
 			}

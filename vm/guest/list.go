@@ -31,7 +31,6 @@ func clampLimit(limit, maximum int) (int, error) {
 type listItem struct {
 	name string
 	info fs.FileInfo // nil until stat'ed (name-sorted listings stat only what they return)
-	typ  fs.FileMode // type bits from the directory entry, for TypesOnly listings
 }
 
 // best keeps the k smallest items it is given according to cmp, in
@@ -132,18 +131,6 @@ func (s *server) list(ctx context.Context, a guestproto.ListArgs) (guestproto.Li
 					top.add(listItem{name: e.Name(), info: info})
 				}
 			}
-		} else if a.TypesOnly {
-			// The type comes from the directory entry (d_type): no
-			// stat per entry.
-			var ents []fs.DirEntry
-			ents, rerr = d.ReadDir(readDirBatch)
-			for _, e := range ents {
-				if hide && strings.EqualFold(e.Name(), TempDirName) {
-					continue
-				}
-				res.Total++
-				top.add(listItem{name: e.Name(), typ: e.Type()})
-			}
 		} else {
 			var names []string
 			names, rerr = d.Readdirnames(readDirBatch)
@@ -166,10 +153,6 @@ func (s *server) list(ctx context.Context, a guestproto.ListArgs) (guestproto.Li
 	items := top.sorted()
 	res.Entries = make([]guestproto.FileInfo, 0, len(items))
 	for _, it := range items {
-		if a.TypesOnly && !needStat {
-			res.Entries = append(res.Entries, guestproto.FileInfo{Name: it.name, Type: fileType(it.typ)})
-			continue
-		}
 		fi := it.info
 		if fi == nil {
 			if fi, err = dr.Lstat(it.name); err != nil {

@@ -33,10 +33,6 @@ type ListArgs struct {
 	PathArgs
 	SortBy string `json:"sortBy,omitempty"` // "name" (default), "size" (largest first), "mtime" (newest first)
 	Limit  int    `json:"limit,omitempty"`  // default and maximum MaxEntries
-	// TypesOnly returns each entry's name and type only, from the
-	// directory itself, without a stat per entry (over 9p each stat is
-	// several round trips). Only with SortBy "name".
-	TypesOnly bool `json:"typesOnly,omitempty"`
 }
 
 // ListResult is a directory listing. Entries are never followed through
