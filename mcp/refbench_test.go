@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -142,7 +141,7 @@ func startStdio(tb testing.TB, name, command string, env, args []string) *benchS
 
 // benchAirlock starts `airlock serve --mount DIR` (read-only).
 func benchAirlock(tb testing.TB, img vm.Image, d benchData) *benchServer {
-	return startStdio(tb, "airlock", airlockBinaryTB(tb),
+	return startStdio(tb, "airlock", airlockBinary(tb),
 		[]string{"AIRLOCK_IMAGE=" + filepath.Dir(img.Kernel), "NO_COLOR=1"},
 		[]string{"serve", "--mount", d.dir})
 }
@@ -151,31 +150,6 @@ func benchAirlock(tb testing.TB, img vm.Image, d benchData) *benchServer {
 func benchReference(tb testing.TB, node, nodeDir string, d benchData) *benchServer {
 	entry := filepath.Join(nodeDir, "node_modules", refServerPkg, "dist", "index.js")
 	return startStdio(tb, "reference", node, nil, []string{entry, d.dir})
-}
-
-// airlockBinaryTB is airlockBinary for benchmarks too: the same build,
-// once per test binary.
-func airlockBinaryTB(tb testing.TB) string {
-	tb.Helper()
-	if t, ok := tb.(*testing.T); ok {
-		return airlockBinary(t)
-	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "airlock-e2e-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "airlock")
-		out, err := exec.Command("go", "build", "-o", binPath, "../cmd/airlock").CombinedOutput()
-		if err != nil {
-			buildErr = &buildError{out: string(out), err: err}
-		}
-	})
-	if buildErr != nil {
-		tb.Fatal(buildErr)
-	}
-	return binPath
 }
 
 // callText makes one tool call; an isError result is an error.

@@ -26,7 +26,7 @@ var (
 )
 
 // airlockBinary builds cmd/airlock once per test run.
-func airlockBinary(t *testing.T) string {
+func airlockBinary(t testing.TB) string {
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "airlock-e2e-bin-")
 		if err != nil {

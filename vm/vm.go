@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -123,6 +124,26 @@ func (c *Config) Validate() error {
 		// a path would be read as another option.
 		if strings.ContainsAny(s.HostPath, ",\x00\n") {
 			return fmt.Errorf("%w: share %q: host path contains a comma, NUL or newline", ErrInvalidConfig, s.Name)
+		}
+	}
+	return nil
+}
+
+// CheckHost reports whether the image files exist and every share is a
+// directory on this host. Backends call it after Validate.
+func (c *Config) CheckHost() error {
+	if c.Image.Kernel == "" || c.Image.Initrd == "" {
+		return fmt.Errorf("%w: image kernel and initrd are required", ErrInvalidConfig)
+	}
+	for _, p := range []string{c.Image.Kernel, c.Image.Initrd} {
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("%w: image: %v", ErrInvalidConfig, err)
+		}
+	}
+	for _, s := range c.Shares {
+		fi, err := os.Stat(s.HostPath)
+		if err != nil || !fi.IsDir() {
+			return fmt.Errorf("%w: share %q: %s is not a directory", ErrInvalidConfig, s.Name, s.HostPath)
 		}
 	}
 	return nil

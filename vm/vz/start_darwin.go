@@ -22,19 +22,8 @@ func (b *Backend) Start(ctx context.Context, cfg vm.Config) (vm.Machine, error) 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Image.Kernel == "" || cfg.Image.Initrd == "" {
-		return nil, fmt.Errorf("%w: image kernel and initrd are required", vm.ErrInvalidConfig)
-	}
-	for _, p := range []string{cfg.Image.Kernel, cfg.Image.Initrd} {
-		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("%w: image: %v", vm.ErrInvalidConfig, err)
-		}
-	}
-	for _, s := range cfg.Shares {
-		fi, err := os.Stat(s.HostPath)
-		if err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("%w: share %q: %s is not a directory", vm.ErrInvalidConfig, s.Name, s.HostPath)
-		}
+	if err := cfg.CheckHost(); err != nil {
+		return nil, err
 	}
 	if err := requireMacOS(12, "the vz backend (virtio-fs shares and hard stop)"); err != nil {
 		return nil, err
