@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/airlock-dev/airlock/audit"
 )
@@ -149,12 +150,20 @@ func showSession(ctx context.Context, dir string, asJSON, follow bool, stdout io
 	}
 }
 
-// compact prints record data on one line, with control characters escaped
-// so a file name cannot forge lines of the listing.
+// compact prints record data on one line. The JSON encoder already
+// escapes control characters; format characters (bidi overrides,
+// zero-width) are escaped too, so a file name cannot disguise a line of
+// the listing.
 func compact(raw json.RawMessage) string {
-	s := strconv.Quote(string(raw))
-	s = s[1 : len(s)-1]
-	return strings.ReplaceAll(s, `\"`, `"`)
+	var b strings.Builder
+	for _, r := range string(raw) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func cmdRollback(args []string, stdout, stderr io.Writer) error {
