@@ -136,11 +136,11 @@ func exerciseTools(t *testing.T, c *client.Client, f fixture) {
 	out := call(t, c, "list_allowed_directories", nil, false)
 	must(strings.Contains(out, f.proj) && strings.Contains(out, "read-only"), "list_allowed_directories = %q", out)
 
-	out = call(t, c, "read_text_file", map[string]any{"path": filepath.Join(f.proj, "README.md")}, false)
+	out = unwrap(t, call(t, c, "read_text_file", map[string]any{"path": filepath.Join(f.proj, "README.md")}, false))
 	must(out == "# Project\nline two\nline three\n", "read_text_file = %q", out)
-	out = call(t, c, "read_text_file", map[string]any{"path": "notes.txt", "tail": 1}, false)
+	out = unwrap(t, call(t, c, "read_text_file", map[string]any{"path": "notes.txt", "tail": 1}, false))
 	must(strings.TrimSpace(out) == "gamma", "tail = %q", out)
-	out = call(t, c, "read_text_file", map[string]any{"path": "notes.txt", "head": 2}, false)
+	out = unwrap(t, call(t, c, "read_text_file", map[string]any{"path": "notes.txt", "head": 2}, false))
 	must(strings.TrimSpace(out) == "alpha\nbeta", "head = %q", out)
 
 	out = call(t, c, "read_multiple_files", map[string]any{"paths": []string{"notes.txt", "missing.txt"}}, false)
@@ -204,4 +204,17 @@ func TestToolsInProcessFake(t *testing.T) {
 	f := newFixture(t)
 	c := inProcessClient(t, newServer(t, f, &vmtest.Fake{}, vm.Image{}), client.WithElicitationHandler(allowOnce()))
 	exerciseTools(t, c, f)
+}
+
+// unwrap returns the content between airlock's untrusted-content markers,
+// failing the test if they are missing.
+func unwrap(t *testing.T, text string) string {
+	t.Helper()
+	start := strings.Index(text, "<untrusted-content id=")
+	end := strings.LastIndex(text, "\n</untrusted-content id=")
+	if start < 0 || end < start {
+		t.Fatalf("result is not wrapped as untrusted content: %q", text)
+	}
+	body := text[start:end]
+	return body[strings.Index(body, "\n")+1:]
 }

@@ -25,6 +25,9 @@ type Sandbox struct {
 	audit     *audit.Log
 	auditErr  error
 	transport string
+	// boundary marks untrusted content in this session's results; random,
+	// so content cannot forge the closing marker.
+	boundary string
 
 	mu       sync.Mutex
 	machine  vm.Machine

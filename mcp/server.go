@@ -101,6 +101,9 @@ func New(cfg Config) *Server {
 	if s.hooks.Audit == nil {
 		s.hooks.Audit = s.auditCall
 	}
+	if s.hooks.Scan == nil {
+		s.hooks.Scan = s.scan
+	}
 
 	hooks := &server.Hooks{}
 	hooks.AddOnUnregisterSession(func(ctx context.Context, cs server.ClientSession) {
@@ -196,7 +199,7 @@ func (s *Server) sandboxFor(ctx context.Context) *Sandbox {
 	if sb, ok := s.sandboxes[key]; ok {
 		return sb
 	}
-	sb := &Sandbox{key: key, mounts: s.cfg.Mounts, acquire: s.acquire, log: s.log, lastUsed: time.Now(), transport: "http"}
+	sb := &Sandbox{key: key, mounts: s.cfg.Mounts, acquire: s.acquire, log: s.log, lastUsed: time.Now(), transport: "http", boundary: vm.NewID()}
 	if key == stdioKey {
 		sb.transport = "stdio"
 	}

@@ -58,6 +58,8 @@ type Result struct {
 	// Untrusted marks text that came from files or web pages: the
 	// classifier scans it.
 	Untrusted bool
+	// Meta goes into the result's _meta (the classifier's verdict).
+	Meta map[string]any
 }
 
 // Annotations are the MCP tool hints.
@@ -226,6 +228,9 @@ func (t *Tool) Invoke(ctx context.Context, env *Env, c *Call) *mcp.CallToolResul
 	res.Content = append(res.Content, r.Extra...)
 	if r.Structured != nil {
 		res.StructuredContent = r.Structured
+	}
+	if len(r.Meta) > 0 {
+		res.Meta = &mcp.Meta{AdditionalFields: r.Meta}
 	}
 	return res
 }

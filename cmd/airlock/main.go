@@ -36,6 +36,7 @@ const usage = `usage: airlock <command> [flags]
 commands:
   serve         run the MCP server (stdio, or --http ADDR) with --mount PATH[:ro|:rw]...
   policy show   print the effective approval policy
+  classify      scan text for prompt injection: classify [--kind K] [FILE] | --jsonl | eval FILE.jsonl
   audit list    list recorded sessions (also: audit show SESSION [--follow], audit verify SESSION)
   rollback      undo a session's changes: rollback SESSION [--to SEQ] [--dry-run] [--force]
   image build   build (or confirm up to date) the guest image
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{"image: unknown subcommand " + args[1]}
 	case "serve":
 		return cmdServe(ctx, args[1:], os.Stdin, stdout, stderr, log)
+	case "classify":
+		return cmdClassify(args[1:], os.Stdin, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, args[1:], stdout, stderr)
 	case "rollback":

@@ -1,0 +1,40 @@
+package classifier
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSanitizeHiddenHTML(t *testing.T) {
+	cases := []struct{ name, in, gone, kept string }{
+		{"display none", `<p>Hi</p><div style="display:none">SECRET1</div><p>bye</p>`, "SECRET1", "bye"},
+		{"visibility", `<span style="visibility: hidden">SECRET1</span>ok`, "SECRET1", "ok"},
+		{"font size", `<p style="font-size:0px">SECRET1</p>ok`, "SECRET1", "ok"},
+		{"opacity", `<p style="opacity:0">SECRET1</p>ok`, "SECRET1", "ok"},
+		{"offscreen", `<div style="position:absolute;left:-9999px">SECRET1</div>ok`, "SECRET1", "ok"},
+		{"same colour", `<p style="color:#fff;background-color:white">SECRET1</p>ok`, "SECRET1", "ok"},
+		{"comment", `ok<!-- SECRET1 -->`, "SECRET1", "ok"},
+		{"aria", `<div aria-hidden="true">SECRET1</div>ok`, "SECRET1", "ok"},
+		{"hidden attr", `<div hidden>SECRET1</div>ok`, "SECRET1", "ok"},
+		{"nested", `<div style="display:none"><p>SECRET1</p><p>SECRET1</p></div><p>ok</p>`, "SECRET1", "ok"},
+		{"visible", `<p style="color:red">ok</p>`, "", "ok"},
+	}
+	for _, c := range cases {
+		got, removed := Sanitize(c.in, HTML)
+		if c.gone != "" && (strings.Contains(got, c.gone) || len(removed) == 0) {
+			t.Errorf("%s: %q still contains hidden text (removed %v)", c.name, got, removed)
+		}
+		if !strings.Contains(got, c.kept) {
+			t.Errorf("%s: %q lost visible text", c.name, got)
+		}
+		if c.gone == "" && len(removed) != 0 {
+			t.Errorf("%s: removed %v from visible html", c.name, removed)
+		}
+	}
+}
+
+func TestHiddenHTMLPathological(t *testing.T) {
+	for _, s := range []string{strings.Repeat("<", 1<<20), strings.Repeat("<a ", 1<<18), strings.Repeat(`<a "`, 1<<18), strings.Repeat("<div>", 1<<17), strings.Repeat("<!--", 1<<18)} {
+		Sanitize(s, HTML)
+	}
+}
