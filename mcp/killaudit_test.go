@@ -1,17 +1,12 @@
 package mcp
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
-	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/airlock-dev/airlock/audit"
 	"github.com/airlock-dev/airlock/vm/vmtest"
@@ -24,30 +19,13 @@ import (
 func TestSIGKILLLeavesVerifiableLogAndJournal(t *testing.T) {
 	vmtest.RequireQEMU(t)
 	img := vmtest.Image(t)
-	bin := airlockBinary(t)
 	f := newFixture(t)
 	before := snapshot(t, f.proj)
 	stateDir := t.TempDir()
-	var cmd *exec.Cmd
-	tr := transport.NewStdioWithOptions(bin,
+	c, cmd := startServerProcess(t,
 		[]string{"AIRLOCK_IMAGE=" + filepath.Dir(img.Kernel), "AIRLOCK_STATE_DIR=" + stateDir},
 		[]string{"serve", "--mount", f.proj + ":rw"},
-		transport.WithCommandFunc(func(ctx context.Context, command string, env, args []string) (*exec.Cmd, error) {
-			cmd = exec.Command(command, args...)
-			cmd.Env = append(os.Environ(), env...)
-			return cmd, nil
-		}))
-	c := client.NewClient(tr, client.WithElicitationHandler(allowOnce()))
-	ctx := context.Background()
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	var ir mcpgo.InitializeRequest
-	ir.Params.ClientInfo = mcpgo.Implementation{Name: "kill", Version: "1"}
-	if _, err := c.Initialize(ctx, ir); err != nil {
-		t.Fatal(err)
-	}
+		client.WithElicitationHandler(allowOnce()))
 	call(t, c, "write_file", map[string]any{"path": filepath.Join(f.proj, "README.md"), "content": "overwritten\n"}, false)
 	call(t, c, "delete_file", map[string]any{"path": filepath.Join(f.proj, "src"), "recursive": true}, false)
 	call(t, c, "write_file", map[string]any{"path": filepath.Join(f.proj, "new.txt"), "content": "new\n"}, false)

@@ -1,19 +1,14 @@
 package mcp
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
-	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/airlock-dev/airlock/vm/vmtest"
 )
@@ -23,7 +18,6 @@ import (
 func TestNoOrphanVMs(t *testing.T) {
 	vmtest.RequireQEMU(t)
 	img := vmtest.Image(t)
-	bin := airlockBinary(t)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
 		t.Run(sig.String(), func(t *testing.T) {
 			f := newFixture(t)
@@ -34,26 +28,9 @@ func TestNoOrphanVMs(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer os.RemoveAll(tmp)
-			var cmd *exec.Cmd
-			tr := transport.NewStdioWithOptions(bin,
+			c, cmd := startServerProcess(t,
 				[]string{"AIRLOCK_IMAGE=" + filepath.Dir(img.Kernel), "TMPDIR=" + tmp},
-				[]string{"serve", "--mount", f.proj + ":rw"},
-				transport.WithCommandFunc(func(ctx context.Context, command string, env, args []string) (*exec.Cmd, error) {
-					cmd = exec.Command(command, args...)
-					cmd.Env = append(os.Environ(), env...)
-					return cmd, nil
-				}))
-			c := client.NewClient(tr)
-			ctx := context.Background()
-			if err := c.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			var ir mcpgo.InitializeRequest
-			ir.Params.ClientInfo = mcpgo.Implementation{Name: "orphan", Version: "1"}
-			if _, err := c.Initialize(ctx, ir); err != nil {
-				t.Fatal(err)
-			}
+				[]string{"serve", "--mount", f.proj + ":rw"})
 			call(t, c, "list_directory", map[string]any{"path": f.proj}, false) // the VM is up
 			if n := len(qemuUnder(tmp)); n != 1 {
 				t.Fatalf("%d QEMU processes for this server, want 1", n)

@@ -167,3 +167,29 @@ func TestHTTPRealVM(t *testing.T) {
 		})
 	}
 }
+
+// startServerProcess runs the airlock binary over stdio with extra
+// environment and arguments, and returns the initialised client and the
+// server process (so tests can signal it).
+func startServerProcess(t *testing.T, env, args []string, opts ...client.ClientOption) (*client.Client, *exec.Cmd) {
+	t.Helper()
+	var cmd *exec.Cmd
+	tr := transport.NewStdioWithOptions(airlockBinary(t), env, args,
+		transport.WithCommandFunc(func(ctx context.Context, command string, env, args []string) (*exec.Cmd, error) {
+			cmd = exec.Command(command, args...)
+			cmd.Env = append(os.Environ(), env...)
+			return cmd, nil
+		}))
+	c := client.NewClient(tr, opts...)
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	var ir mcpgo.InitializeRequest
+	ir.Params.ClientInfo = mcpgo.Implementation{Name: t.Name(), Version: "1"}
+	if _, err := c.Initialize(ctx, ir); err != nil {
+		t.Fatal(err)
+	}
+	return c, cmd
+}
