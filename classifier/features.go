@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"math"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -58,9 +59,16 @@ func bucket(h uint32) int32 { return int32((h ^ h>>15) * 2654435761 >> (32 - has
 
 // hashedFeatures appends hashed n-gram features of text, L2-normalised.
 func hashedFeatures(text string, out []feature) []feature {
+	var toks []token
+	tokenize(text, func(t token) { toks = append(toks, t) })
+	return hashTokens(toks, out)
+}
+
+// hashTokens appends hashed n-gram features of toks, L2-normalised.
+func hashTokens(toks []token, out []feature) []feature {
 	start := len(out)
 	prev := uint32(0)
-	tokenize(text, func(t token) {
+	for _, t := range toks {
 		h := fnv(fnvOffset^1, t.text)
 		out = append(out, feature{bucket(h), 1})
 		if prev != 0 {
@@ -78,14 +86,14 @@ func hashedFeatures(text string, out []feature) []feature {
 				out = append(out, feature{bucket(fnv(fnvOffset^2, t.text[i:j+n2])), 1})
 				i = j
 			}
-			return
+			continue
 		}
 		if len(t.text) > 4 && len(t.text) <= 24 {
 			for i := 0; i+4 <= len(t.text); i++ {
 				out = append(out, feature{bucket(fnv(fnvOffset^3, t.text[i:i+4])), 0.5})
 			}
 		}
-	})
+	}
 	n := len(out) - start
 	if n > 0 {
 		scale := float32(1 / math.Sqrt(float64(n)))
@@ -140,11 +148,11 @@ func collectEvidence(fs []Finding, st *instructionStats) evidence {
 
 // windows splits text into pieces of about windowLen bytes, cut at
 // whitespace, overlapping by a quarter so no sentence is lost at a cut.
-func windows(text string) []string {
+func windows(text string) [][2]int {
 	if len(text) <= windowLen {
-		return []string{text}
+		return [][2]int{{0, len(text)}}
 	}
-	var out []string
+	var out [][2]int
 	for start := 0; start < len(text); {
 		end := min(len(text), start+windowLen)
 		if end < len(text) {
@@ -152,7 +160,7 @@ func windows(text string) []string {
 				end = start + windowLen/2 + k
 			}
 		}
-		out = append(out, text[start:end])
+		out = append(out, [2]int{start, end})
 		if end == len(text) {
 			break
 		}
@@ -166,4 +174,15 @@ func windows(text string) []string {
 		start = next
 	}
 	return out
+}
+
+// tokensIn returns the tokens of toks (sorted by start) lying within
+// [a, b).
+func tokensIn(toks []token, a, b int) []token {
+	i := sort.Search(len(toks), func(k int) bool { return toks[k].start >= a })
+	j := i
+	for j < len(toks) && toks[j].end <= b {
+		j++
+	}
+	return toks[i:j]
 }

@@ -94,12 +94,12 @@ func (m *Model) dot(fs []feature) float32 {
 
 // raw returns the uncalibrated logit, the features that produced it and the
 // index of the highest-scoring window.
-func (m *Model) raw(text string, ev *evidence, buf []feature) (float32, []feature, int) {
+func (m *Model) raw(text string, toks []token, ev *evidence, buf []feature) (float32, []feature, int) {
 	dense := ev.features(nil)
 	best, bestWin := float32(math.Inf(-1)), 0
 	var bestFs []feature
 	for i, w := range windows(text) {
-		buf = hashedFeatures(w, buf[:0])
+		buf = hashTokens(tokensIn(toks, w[0], w[1]), buf[:0])
 		if s := m.dot(buf); s > best {
 			best, bestWin = s, i
 			if len(text) <= windowLen {
@@ -115,11 +115,10 @@ func (m *Model) raw(text string, ev *evidence, buf []feature) (float32, []featur
 func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
 
 // score returns the calibrated score of text given its rule findings.
-func (m *Model) score(text string, fs []Finding, st *instructionStats) (float32, string) {
+func (m *Model) score(text string, fs []Finding, st *instructionStats) (float32, []feature) {
 	ev := collectEvidence(fs, st)
-	raw, feats, _ := m.raw(text, &ev, make([]feature, 0, min(len(text), windowLen)))
-	p := sigmoid(m.a*raw + m.b)
-	return p, m.explain(feats)
+	raw, feats, _ := m.raw(text, st.toks, &ev, make([]feature, 0, min(len(text), windowLen)))
+	return sigmoid(m.a*raw + m.b), feats
 }
 
 // explain names the dense features that pushed the score up the most.
@@ -167,7 +166,7 @@ func decide(text string, fs []Finding, off []int, st *instructionStats) Verdict 
 
 func (m *Model) verdict(text string, fs []Finding, off []int, st *instructionStats) Verdict {
 	v := Verdict{Findings: fs}
-	p, why := m.score(text, fs, st)
+	p, feats := m.score(text, fs, st)
 	v.Score = float64(p)
 	v.Label, v.Flagged = label(v.Score, float64(m.threshold), float64(m.high))
 	if v.Flagged {
@@ -176,7 +175,7 @@ func (m *Model) verdict(text string, fs []Finding, off []int, st *instructionSta
 			end = off[len(off)-1]
 		}
 		v.Findings = append(v.Findings, Finding{Kind: KindModel, Start: 0, End: end,
-			Reason: fmt.Sprintf("model score %.3f (threshold %.3f): %s", p, m.threshold, why)})
+			Reason: fmt.Sprintf("model score %.3f (threshold %.3f): %s", p, m.threshold, m.explain(feats))})
 	}
 	return v
 }

@@ -69,6 +69,8 @@ func (c *cueSet) describe() string {
 type instructionStats struct {
 	maxPoints, windows, metaWindows, metaCues int
 	addressed                                 bool
+	keep                                      bool    // record tokens in toks
+	toks                                      []token // the tokens of the text, if keep
 }
 
 // scanInstructions walks sentences and reports each two-sentence window that
@@ -137,6 +139,9 @@ func scanInstructions(text string, onHit func(w instructionWindow), st *instruct
 				cur.cues[cueVocative]++
 			}
 		})
+		if st.keep {
+			st.toks = append(st.toks, t)
+		}
 		recent[0], recent[1], recent[2] = recent[1], recent[2], t.text
 		inSentence++
 	})

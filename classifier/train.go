@@ -29,7 +29,7 @@ func prepare(ex Example) prepared {
 	ev := collectEvidence(fs, st)
 	p := prepared{dense: ev.features(nil), y: float32(ex.Label)}
 	for _, w := range windows(text) {
-		p.wins = append(p.wins, hashedFeatures(w, nil))
+		p.wins = append(p.wins, hashTokens(tokensIn(st.toks, w[0], w[1]), nil))
 	}
 	return p
 }
