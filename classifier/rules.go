@@ -9,6 +9,7 @@ import (
 func ruleFindings(text string, st *instructionStats) []Finding {
 	var fs []Finding
 	lower := asciiLower(text)
+	st.lower = lower
 	fs = append(fs, findTemplatesLower(text, lower)...)
 	fs = append(fs, findExfilLinksLower(text, lower)...)
 	fs = append(fs, findEncoded(text)...)
@@ -70,6 +71,7 @@ type instructionStats struct {
 	maxPoints, windows, metaWindows, metaCues int
 	addressed                                 bool
 	keep                                      bool    // record tokens in toks
+	lower                                     string  // asciiLower of the text, if known
 	toks                                      []token // the tokens of the text, if keep
 }
 
@@ -112,7 +114,7 @@ func scanInstructions(text string, onHit func(w instructionWindow), st *instruct
 	prev.start = -1
 	var recent [3]string // the previous tokens of the sentence
 	inSentence := 0
-	tokenize(text, func(t token) {
+	tokenizeLower(text, st.lower, func(t token) {
 		if t.boundary || (cur.start >= 0 && t.start-cur.start > 400) {
 			eval()
 			inSentence = 0

@@ -19,7 +19,7 @@ func collect(content string, kind Kind) ([]Finding, string, []int, *instructionS
 		fs = append(fs, findHiddenHTML(content)...)
 	}
 	text, off := stripInvisible(content, inv)
-	st := instructionStats{keep: true}
+	st := instructionStats{keep: true, toks: make([]token, 0, len(text)/6+1)}
 	for _, f := range ruleFindings(text, &st) {
 		if off != nil {
 			f.Start, f.End = off[f.Start], off[f.End]

@@ -30,6 +30,12 @@ func isWordRune(r rune) bool {
 // tokenize calls fn for every token of s in order. It allocates only for
 // words containing upper-case or non-ASCII letters.
 func tokenize(s string, fn func(t token)) {
+	tokenizeLower(s, "", fn)
+}
+
+// tokenizeLower is tokenize given asciiLower(s), or "" to compute it when
+// first needed.
+func tokenizeLower(s, lower string, fn func(t token)) {
 	boundary := true
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -65,6 +71,7 @@ func tokenize(s string, fn func(t token)) {
 		}
 		j := i + n
 		lowerOK := true
+		ascii := c < utf8.RuneSelf
 		for j < len(s) {
 			b := s[j]
 			if b < utf8.RuneSelf {
@@ -82,6 +89,7 @@ func tokenize(s string, fn func(t token)) {
 				break
 			}
 			lowerOK = false
+			ascii = false
 			j += n2
 			if j-i > 64 {
 				break
@@ -91,7 +99,14 @@ func tokenize(s string, fn func(t token)) {
 			lowerOK = false
 		}
 		w := s[i:j]
-		if !lowerOK {
+		switch {
+		case lowerOK:
+		case ascii:
+			if lower == "" {
+				lower = asciiLower(s)
+			}
+			w = lower[i:j]
+		default:
 			w = strings.ToLower(w)
 		}
 		fn(token{text: w, start: i, end: j, boundary: boundary})
