@@ -1,10 +1,8 @@
 package mcp
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -31,7 +29,7 @@ func TestNoOrphanVMs(t *testing.T) {
 				[]string{"AIRLOCK_IMAGE=" + filepath.Dir(img.Kernel), "TMPDIR=" + tmp},
 				[]string{"serve", "--mount", f.proj + ":rw"})
 			call(t, c, "list_directory", map[string]any{"path": f.proj}, false) // the VM is up
-			if n := len(qemuUnder(tmp)); n != 1 {
+			if n := len(vmtest.QEMUProcesses(tmp)); n != 1 {
 				t.Fatalf("%d QEMU processes for this server, want 1", n)
 			}
 			if err := cmd.Process.Signal(sig); err != nil {
@@ -47,7 +45,7 @@ func TestNoOrphanVMs(t *testing.T) {
 			}
 			deadline := time.Now().Add(10 * time.Second)
 			for {
-				left := qemuUnder(tmp)
+				left := vmtest.QEMUProcesses(tmp)
 				if len(left) == 0 {
 					break
 				}
@@ -61,21 +59,4 @@ func TestNoOrphanVMs(t *testing.T) {
 			}
 		})
 	}
-}
-
-// qemuUnder lists QEMU processes whose command line mentions dir.
-func qemuUnder(dir string) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		var pid int
-		if _, err := fmt.Sscanf(e.Name(), "%d", &pid); err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err == nil && strings.Contains(string(b), "qemu-system") && strings.Contains(string(b), dir) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
 }

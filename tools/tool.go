@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -140,9 +139,6 @@ func WithPlan[A any](t Tool, plan func(ctx context.Context, c *Call, args A) (ap
 	return t
 }
 
-// NeedsPlan reports whether t goes through approval.
-func (t *Tool) NeedsPlan() bool { return t.plan != nil }
-
 // MCPTool returns the tool's MCP definition.
 func (t *Tool) MCPTool() mcp.Tool {
 	tool := mcp.NewToolWithRawSchema(t.Name, t.Description, t.InputSchema)
@@ -268,6 +264,3 @@ func (c *Call) Agent(ctx context.Context) (*guestclient.Client, error) {
 	}
 	return a, nil
 }
-
-// describe is for logs.
-func (c *Call) String() string { return fmt.Sprintf("%s %s", c.Tool.Name, c.Args) }

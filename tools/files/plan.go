@@ -124,45 +124,41 @@ func planDelete(ctx context.Context, c *tools.Call, a deleteArgs) (approvals.Pla
 	return approvals.Plan{Tool: "delete_file", Summary: summary, Kinds: []approvals.Kind{approvals.KindDelete}, Items: []approvals.Item{it}}, nil
 }
 
-func planMove(ctx context.Context, c *tools.Call, a moveArgs) (approvals.Plan, error) {
-	from, err := c.Resolve(a.Source, true)
+// pair describes the source and destination of a move or copy. The
+// source is written only by a move; walkSrc and walkDst count the files in
+// directories.
+func pair(ctx context.Context, c *tools.Call, source, destination string, srcWrite, walkSrc, walkDst bool) (src, dst approvals.Item, err error) {
+	from, err := c.Resolve(source, srcWrite)
 	if err != nil {
-		return approvals.Plan{}, err
+		return src, dst, err
 	}
-	to, ag, err := c.Target(ctx, a.Destination, true)
+	to, ag, err := c.Target(ctx, destination, true)
 	if err != nil {
-		return approvals.Plan{}, err
+		return src, dst, err
 	}
-	src, err := item(ctx, ag, from, a.Source, true)
-	if err != nil {
-		return approvals.Plan{}, err
+	if src, err = item(ctx, ag, from, source, walkSrc); err != nil {
+		return src, dst, err
 	}
-	dst, err := item(ctx, ag, to, a.Destination, false)
-	if err != nil {
-		return approvals.Plan{}, err
+	if dst, err = item(ctx, ag, to, destination, walkDst); err != nil {
+		return src, dst, err
 	}
 	src.Role, dst.Role = "from", "to"
+	return src, dst, nil
+}
+
+func planMove(ctx context.Context, c *tools.Call, a moveArgs) (approvals.Plan, error) {
+	src, dst, err := pair(ctx, c, a.Source, a.Destination, true, true, false)
+	if err != nil {
+		return approvals.Plan{}, err
+	}
 	return approvals.Plan{Tool: "move_file", Summary: "Move", Kinds: []approvals.Kind{approvals.KindMove}, Items: []approvals.Item{src, dst}}, nil
 }
 
 func planCopy(ctx context.Context, c *tools.Call, a copyArgs) (approvals.Plan, error) {
-	from, err := c.Resolve(a.Source, false)
+	src, dst, err := pair(ctx, c, a.Source, a.Destination, false, a.Recursive, a.Overwrite)
 	if err != nil {
 		return approvals.Plan{}, err
 	}
-	to, ag, err := c.Target(ctx, a.Destination, true)
-	if err != nil {
-		return approvals.Plan{}, err
-	}
-	src, err := item(ctx, ag, from, a.Source, a.Recursive)
-	if err != nil {
-		return approvals.Plan{}, err
-	}
-	dst, err := item(ctx, ag, to, a.Destination, a.Overwrite)
-	if err != nil {
-		return approvals.Plan{}, err
-	}
-	src.Role, dst.Role = "from", "to"
 	p := approvals.Plan{Tool: "copy_file", Summary: "Copy", Kinds: []approvals.Kind{approvals.KindWrite}, Items: []approvals.Item{src, dst}}
 	if dst.Exists && a.Overwrite {
 		p.Summary, p.Kinds = "Copy over an existing destination", []approvals.Kind{approvals.KindCopyOver}

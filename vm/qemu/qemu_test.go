@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
-	if left := qemuProcessesUsing(runDir); len(left) > 0 {
+	if left := vmtest.QEMUProcesses(runDir); len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: %d QEMU processes started by the tests are still running: %v\n", len(left), left)
 		for _, pid := range left {
 			syscall.Kill(pid, syscall.SIGKILL)
@@ -37,27 +37,6 @@ func TestMain(m *testing.M) {
 	}
 	os.RemoveAll(runDir)
 	os.Exit(code)
-}
-
-// qemuProcessesUsing lists QEMU processes whose command line mentions dir.
-func qemuProcessesUsing(dir string) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		var pid int
-		if _, err := fmt.Sscanf(e.Name(), "%d", &pid); err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil {
-			continue
-		}
-		cmd := string(b)
-		if strings.Contains(cmd, "qemu-system") && strings.Contains(cmd, dir) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
 }
 
 func newBackend(t testing.TB) *qemu.Backend {
