@@ -17,6 +17,15 @@ const (
 	JSON     Kind = "json"
 )
 
+// Valid reports whether k is one of the kinds above.
+func (k Kind) Valid() bool {
+	switch k {
+	case Text, Markdown, HTML, Code, JSON:
+		return true
+	}
+	return false
+}
+
 // Finding kinds.
 const (
 	KindInvisible     = "invisible-unicode"

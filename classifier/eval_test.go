@@ -86,3 +86,36 @@ func TestCorpusReproducible(t *testing.T) {
 		}
 	}
 }
+
+func TestEvaluateKnownValues(t *testing.T) {
+	mk := func(pairs ...float64) []Scored {
+		var out []Scored
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, Scored{Label: int(pairs[i]), Score: pairs[i+1]})
+		}
+		return out
+	}
+	if got := Evaluate(mk(1, 0.9, 1, 0.8, 0, 0.1, 0, 0.2)).AUC; got != 1 {
+		t.Errorf("perfect separation: AUC = %v, want 1", got)
+	}
+	if got := Evaluate(mk(1, 0.1, 0, 0.9)).AUC; got != 0 {
+		t.Errorf("inverted: AUC = %v, want 0", got)
+	}
+	if got := Evaluate(mk(1, 0.5, 0, 0.5)).AUC; got != 0.5 {
+		t.Errorf("all tied: AUC = %v, want 0.5", got)
+	}
+	// 100 negatives, one scoring high: at 1% FPR that one may pass, so a
+	// positive just under it still counts; one at the clean level does not.
+	xs := mk(1, 0.95, 1, 0.1)
+	for range 99 {
+		xs = append(xs, Scored{Label: 0, Score: 0.1})
+	}
+	xs = append(xs, Scored{Label: 0, Score: 0.97, Flagged: true, Meta: true})
+	m := Evaluate(xs)
+	if m.RecallAt1FPR != 0.5 {
+		t.Errorf("recall at 1%% FPR = %v, want 0.5", m.RecallAt1FPR)
+	}
+	if m.FlagFPR != 0.01 || m.MetaFPR != 1 || m.MetaN != 1 {
+		t.Errorf("flag FPR %v, meta FPR %v (n=%d); want 0.01, 1 (n=1)", m.FlagFPR, m.MetaFPR, m.MetaN)
+	}
+}

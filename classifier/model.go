@@ -115,9 +115,10 @@ func (m *Model) raw(text string, toks []token, ev *evidence, buf []feature) (flo
 func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
 
 // score returns the calibrated score of text given its rule findings.
-func (m *Model) score(text string, fs []Finding, st *instructionStats) (float32, []feature) {
+func (m *Model) score(text string, fs []Finding, st *instructionStats, sc *scratch) (float32, []feature) {
 	ev := collectEvidence(fs, st)
-	raw, feats, _ := m.raw(text, st.toks, &ev, make([]feature, 0, min(len(text), windowLen)))
+	raw, feats, _ := m.raw(text, st.toks, &ev, sc.feats[:0])
+	sc.feats = feats
 	return sigmoid(m.a*raw + m.b), feats
 }
 
@@ -151,7 +152,7 @@ func (m *Model) explain(feats []feature) string {
 
 // decide combines findings into a verdict with the embedded model, or with
 // a conservative rule when no model is embedded.
-func decide(text string, fs []Finding, off []int, st *instructionStats) Verdict {
+func decide(text string, fs []Finding, off []int, st *instructionStats, sc *scratch) Verdict {
 	v := Verdict{Findings: fs}
 	m := defaultModel
 	if m == nil {
@@ -161,12 +162,12 @@ func decide(text string, fs []Finding, off []int, st *instructionStats) Verdict 
 		v.Label, v.Flagged = label(v.Score, 0.5, 0.8)
 		return v
 	}
-	return m.verdict(text, fs, off, st)
+	return m.verdict(text, fs, off, st, sc)
 }
 
-func (m *Model) verdict(text string, fs []Finding, off []int, st *instructionStats) Verdict {
+func (m *Model) verdict(text string, fs []Finding, off []int, st *instructionStats, sc *scratch) Verdict {
 	v := Verdict{Findings: fs}
-	p, feats := m.score(text, fs, st)
+	p, feats := m.score(text, fs, st, sc)
 	v.Score = float64(p)
 	v.Label, v.Flagged = label(v.Score, float64(m.threshold), float64(m.high))
 	if v.Flagged {
@@ -182,8 +183,10 @@ func (m *Model) verdict(text string, fs []Finding, off []int, st *instructionSta
 
 // ScanWith is Scan using model m instead of the embedded one.
 func (m *Model) Scan(content string, kind Kind) Verdict {
-	fs, text, off, st := collect(content, kind)
-	return m.verdict(text, fs, off, st)
+	sc := getScratch()
+	defer putScratch(sc)
+	fs, text, off, st := collect(content, kind, sc)
+	return m.verdict(text, fs, off, st, sc)
 }
 
 func label(score, threshold, high float64) (string, bool) {

@@ -1,17 +1,46 @@
 package classifier
 
+import "sync"
+
 // Scan inspects content for prompt injection and returns a calibrated score,
 // a label and the evidence behind it. It never fails: oversized or odd input
 // is scanned in full in linear time.
 func Scan(content string, kind Kind) Verdict {
-	fs, text, off, st := collect(content, kind)
-	return decide(text, fs, off, st)
+	sc := getScratch()
+	defer putScratch(sc)
+	fs, text, off, st := collect(content, kind, sc)
+	return decide(text, fs, off, st, sc)
+}
+
+// scratch holds the buffers of one scan that grow with the input. Scans
+// reuse them through a pool, which halves the garbage per scanned byte.
+type scratch struct {
+	toks  []token
+	feats []feature
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxPooledTokens bounds the token buffer kept for reuse, so one huge
+// input does not pin its memory.
+const maxPooledTokens = 1 << 16
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(sc *scratch) {
+	if cap(sc.toks) > maxPooledTokens {
+		return
+	}
+	clear(sc.toks) // drop references into the scanned text
+	sc.toks = sc.toks[:0]
+	sc.feats = sc.feats[:0]
+	scratchPool.Put(sc)
 }
 
 // collect runs every rule detector. It returns the findings (spans in
 // content), the content with invisible characters removed, and the offset
 // map from that text back to content (nil if nothing was removed).
-func collect(content string, kind Kind) ([]Finding, string, []int, *instructionStats) {
+func collect(content string, kind Kind, sc *scratch) ([]Finding, string, []int, *instructionStats) {
 	inv := findInvisible(content)
 	var fs []Finding
 	fs = append(fs, inv...)
@@ -19,7 +48,7 @@ func collect(content string, kind Kind) ([]Finding, string, []int, *instructionS
 		fs = append(fs, findHiddenHTML(content)...)
 	}
 	text, off := stripInvisible(content, inv)
-	st := instructionStats{keep: true, toks: make([]token, 0, len(text)/6+1)}
+	st := instructionStats{keep: true, toks: sc.toks[:0]}
 	for _, f := range ruleFindings(text, &st) {
 		if off != nil {
 			f.Start, f.End = off[f.Start], off[f.End]
@@ -35,5 +64,6 @@ func collect(content string, kind Kind) ([]Finding, string, []int, *instructionS
 		}
 	}
 	sortFindings(fs)
+	sc.toks = st.toks
 	return fs, text, off, &st
 }

@@ -25,7 +25,7 @@ type prepared struct {
 }
 
 func prepare(ex Example) prepared {
-	fs, text, _, st := collect(ex.Text, ex.Kind)
+	fs, text, _, st := collect(ex.Text, ex.Kind, &scratch{})
 	ev := collectEvidence(fs, st)
 	p := prepared{dense: ev.features(nil), y: float32(ex.Label)}
 	for _, w := range windows(text) {

@@ -23,9 +23,7 @@ func cmdClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 		return usageError{err.Error()}
 	}
 	k := classifier.Kind(*kind)
-	switch k {
-	case classifier.Text, classifier.Markdown, classifier.HTML, classifier.Code, classifier.JSON:
-	default:
+	if !k.Valid() {
 		return usageError{fmt.Sprintf("--kind %q: want text, markdown, html, code or json", *kind)}
 	}
 	if *jsonl {
@@ -75,6 +73,9 @@ func classifyLines(in io.Reader, out io.Writer, kind classifier.Kind) error {
 		k := kind
 		if rec.Kind != "" {
 			k = classifier.Kind(rec.Kind)
+			if !k.Valid() {
+				return fmt.Errorf("line %d: kind %q: want text, markdown, html, code or json", n, rec.Kind)
+			}
 		}
 		v := classifier.Scan(rec.Text, k)
 		if err := enc.Encode(struct {
@@ -82,6 +83,10 @@ func classifyLines(in io.Reader, out io.Writer, kind classifier.Kind) error {
 			Score   float64         `json:"score"`
 			Flagged bool            `json:"flagged"`
 		}{rec.ID, v.Score, v.Flagged}); err != nil {
+			return err
+		}
+		// A caller may feed one line and wait for its answer.
+		if err := w.Flush(); err != nil {
 			return err
 		}
 	}

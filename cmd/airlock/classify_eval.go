@@ -7,173 +7,164 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/airlock-dev/airlock/classifier"
 )
 
-// evalItem is one labelled line of an evaluation file.
+// evalItem is one labelled line of an evaluation file. The corpus in
+// classifier/testdata carries lang, carrier, split and meta; other files
+// may carry a group "LANG/CARRIER" instead (carrier "about-injection"
+// marks a document about prompt injection).
 type evalItem struct {
-	Text  string `json:"text"`
-	Label int    `json:"label"` // 1 injection, 0 clean
-	Kind  string `json:"kind"`
-	Group string `json:"group"` // optional: language, carrier... for per-group rates
+	Text    string `json:"text"`
+	Label   *int   `json:"label"` // 1 injection, 0 clean
+	Kind    string `json:"kind"`
+	Lang    string `json:"lang"`
+	Carrier string `json:"carrier"`
+	Split   string `json:"split"`
+	Meta    bool   `json:"meta"`
+	Group   string `json:"group"`
+}
 
-	score   float64
-	flagged bool
+// groups returns the slices an item is reported in.
+func (it *evalItem) groups() []string {
+	lang, carrier := it.Lang, it.Carrier
+	if l, c, ok := strings.Cut(it.Group, "/"); ok {
+		lang, carrier = cmp(lang, l), cmp(carrier, c)
+	} else if it.Group != "" {
+		carrier = cmp(carrier, it.Group)
+	}
+	gs := []string{"kind=" + it.Kind}
+	if lang != "" {
+		gs = append(gs, "lang="+lang)
+	}
+	if carrier != "" {
+		gs = append(gs, "carrier="+carrier)
+	}
+	return gs
+}
+
+// cmp returns a unless it is empty, else b.
+func cmp(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // cmdClassifyEval scores a labelled JSON-lines file and prints precision,
-// recall, F1, FPR, ROC AUC, recall at 1% FPR, per-kind rates and
-// throughput.
+// recall, F1, FPR, ROC AUC, recall at 1% FPR, the false-positive rate on
+// documents about prompt injection, rates per kind, language and carrier,
+// and throughput.
 func cmdClassifyEval(args []string, stdout, stderr io.Writer) error {
-	if len(args) != 1 {
+	fs := newFlagSet("classify eval", stderr)
+	split := fs.String("split", "", `only lines whose "split" is this (the corpus uses "train" and "test")`)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
 		return usageError{"classify eval: want one FILE.jsonl with {\"text\",\"label\"} lines"}
 	}
-	f, err := os.Open(args[0])
+	items, err := readEvalFile(fs.Arg(0), *split)
 	if err != nil {
 		return err
+	}
+	if len(items) == 0 {
+		return fmt.Errorf("%s: no items (split %q)", fs.Arg(0), *split)
+	}
+
+	scored := make([]classifier.Scored, len(items))
+	var bytes int
+	start := time.Now()
+	for i, it := range items {
+		v := classifier.Scan(it.Text, classifier.Kind(it.Kind))
+		scored[i] = classifier.Scored{Score: v.Score, Flagged: v.Flagged, Label: *it.Label,
+			Meta: it.Meta || strings.HasSuffix(it.Group, "/about-injection"), Group: it.groups()}
+		bytes += len(it.Text)
+	}
+	took := time.Since(start)
+
+	m := classifier.Evaluate(scored)
+	tp := int(m.FlagRecall*float64(m.Pos) + 0.5)
+	fp := int(m.FlagFPR*float64(m.Neg) + 0.5)
+	prec, f1 := 0.0, 0.0
+	if tp+fp > 0 {
+		prec = float64(tp) / float64(tp+fp)
+	}
+	if prec+m.FlagRecall > 0 {
+		f1 = 2 * prec * m.FlagRecall / (prec + m.FlagRecall)
+	}
+	fmt.Fprintf(stdout, "items %d (%d injections, %d clean)\n", m.N, m.Pos, m.Neg)
+	fmt.Fprintf(stdout, "flagged: precision %.3f  recall %.3f  F1 %.3f  FPR %.3f\n", prec, m.FlagRecall, f1, m.FlagFPR)
+	fmt.Fprintf(stdout, "ROC AUC %.4f  recall at 1%% FPR %.3f\n", m.AUC, m.RecallAt1FPR)
+	if m.MetaN > 0 {
+		fmt.Fprintf(stdout, "documents about prompt injection: FPR %.3f (%d documents)\n", m.MetaFPR, m.MetaN)
+	}
+	fmt.Fprintf(stdout, "throughput %.1f MB/s (%d bytes in %v, one goroutine)\n", float64(bytes)/took.Seconds()/1e6, bytes, took.Round(time.Millisecond))
+
+	slices := map[string][]classifier.Scored{}
+	for _, s := range scored {
+		for _, g := range s.Group {
+			slices[g] = append(slices[g], s)
+		}
+	}
+	names := make([]string, 0, len(slices))
+	for g := range slices {
+		names = append(names, g)
+	}
+	sort.Strings(names)
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nSLICE\tN\tPOS\tRECALL\tNEG\tFPR\tAUC")
+	for _, g := range names {
+		sm := classifier.Evaluate(slices[g])
+		rec, fpr, auc := "-", "-", "-"
+		if sm.Pos > 0 {
+			rec = fmt.Sprintf("%.3f", sm.FlagRecall)
+		}
+		if sm.Neg > 0 {
+			fpr = fmt.Sprintf("%.3f", sm.FlagFPR)
+		}
+		if sm.Pos > 0 && sm.Neg > 0 {
+			auc = fmt.Sprintf("%.3f", sm.AUC)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%s\t%s\n", g, sm.N, sm.Pos, rec, sm.Neg, fpr, auc)
+	}
+	return tw.Flush()
+}
+
+// readEvalFile reads labelled lines, keeping those of split (all if "").
+func readEvalFile(path, split string) ([]*evalItem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	var items []*evalItem
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for n := 1; sc.Scan(); n++ {
+		if len(strings.TrimSpace(sc.Text())) == 0 {
+			continue
+		}
 		it := &evalItem{}
 		if err := json.Unmarshal(sc.Bytes(), it); err != nil {
-			return fmt.Errorf("%s line %d: %w", args[0], n, err)
+			return nil, fmt.Errorf("%s line %d: %w", path, n, err)
 		}
-		if it.Label != 0 && it.Label != 1 {
-			return fmt.Errorf("%s line %d: label must be 0 or 1", args[0], n)
+		if it.Label == nil || (*it.Label != 0 && *it.Label != 1) {
+			return nil, fmt.Errorf("%s line %d: label must be 0 or 1", path, n)
 		}
 		if it.Kind == "" {
 			it.Kind = string(classifier.Text)
 		}
-		items = append(items, it)
-	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	var bytes int
-	start := time.Now()
-	for _, it := range items {
-		v := classifier.Scan(it.Text, classifier.Kind(it.Kind))
-		it.score, it.flagged = v.Score, v.Flagged
-		bytes += len(it.Text)
-	}
-	took := time.Since(start)
-
-	var tp, fp, tn, fn int
-	for _, it := range items {
-		switch {
-		case it.flagged && it.Label == 1:
-			tp++
-		case it.flagged:
-			fp++
-		case it.Label == 1:
-			fn++
-		default:
-			tn++
+		if !classifier.Kind(it.Kind).Valid() {
+			return nil, fmt.Errorf("%s line %d: kind %q: want text, markdown, html, code or json", path, n, it.Kind)
+		}
+		if split == "" || it.Split == split {
+			items = append(items, it)
 		}
 	}
-	ratio := func(a, b int) float64 {
-		if b == 0 {
-			return 0
-		}
-		return float64(a) / float64(b)
-	}
-	prec, rec := ratio(tp, tp+fp), ratio(tp, tp+fn)
-	f1 := 0.0
-	if prec+rec > 0 {
-		f1 = 2 * prec * rec / (prec + rec)
-	}
-	fmt.Fprintf(stdout, "items %d (%d injections, %d clean)\n", len(items), tp+fn, tn+fp)
-	fmt.Fprintf(stdout, "precision %.3f  recall %.3f  F1 %.3f  FPR %.3f\n", prec, rec, f1, ratio(fp, fp+tn))
-	fmt.Fprintf(stdout, "ROC AUC %.4f  recall at 1%% FPR %.3f\n", rocAUC(items), recallAtFPR(items, 0.01))
-	fmt.Fprintf(stdout, "throughput %.1f MB/s (%d bytes in %v, one goroutine)\n", float64(bytes)/took.Seconds()/1e6, bytes, took.Round(time.Millisecond))
-
-	groups := map[string][]*evalItem{}
-	for _, it := range items {
-		groups["kind="+it.Kind] = append(groups["kind="+it.Kind], it)
-		if it.Group != "" {
-			groups["group="+it.Group] = append(groups["group="+it.Group], it)
-		}
-	}
-	names := make([]string, 0, len(groups))
-	for g := range groups {
-		names = append(names, g)
-	}
-	sort.Strings(names)
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\nSLICE\tN\tRECALL\tFPR")
-	for _, g := range names {
-		var p, pf, n, nf int
-		for _, it := range groups[g] {
-			if it.Label == 1 {
-				p++
-				if it.flagged {
-					pf++
-				}
-			} else {
-				n++
-				if it.flagged {
-					nf++
-				}
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\n", g, len(groups[g]), ratio(pf, p), ratio(nf, n))
-	}
-	return tw.Flush()
-}
-
-// rocAUC is the probability that a random injection scores above a random
-// clean text (ties count half).
-func rocAUC(items []*evalItem) float64 {
-	var pos, neg []float64
-	for _, it := range items {
-		if it.Label == 1 {
-			pos = append(pos, it.score)
-		} else {
-			neg = append(neg, it.score)
-		}
-	}
-	if len(pos) == 0 || len(neg) == 0 {
-		return 0
-	}
-	sort.Float64s(neg)
-	var sum float64
-	for _, p := range pos {
-		lo := sort.SearchFloat64s(neg, p)                                   // neg < p
-		hi := sort.Search(len(neg), func(i int) bool { return neg[i] > p }) // neg <= p
-		sum += float64(lo) + float64(hi-lo)/2
-	}
-	return sum / float64(len(pos)*len(neg))
-}
-
-// recallAtFPR is the recall at the lowest threshold whose false positive
-// rate does not exceed maxFPR.
-func recallAtFPR(items []*evalItem, maxFPR float64) float64 {
-	var neg []float64
-	var pos []float64
-	for _, it := range items {
-		if it.Label == 1 {
-			pos = append(pos, it.score)
-		} else {
-			neg = append(neg, it.score)
-		}
-	}
-	if len(pos) == 0 || len(neg) == 0 {
-		return 0
-	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(neg)))
-	allowed := int(maxFPR * float64(len(neg))) // negatives that may score above the threshold
-	threshold := neg[allowed]                  // scores must be strictly above this
-	hit := 0
-	for _, p := range pos {
-		if p > threshold {
-			hit++
-		}
-	}
-	return float64(hit) / float64(len(pos))
+	return items, sc.Err()
 }
