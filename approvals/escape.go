@@ -141,3 +141,8 @@ func truncate(s string, max int) (string, int) {
 	}
 	return s[:cut], len(s) - cut
 }
+
+// Quote is quote for other packages that show untrusted names to the user:
+// the text between double quotes, with every character that could hide or
+// fake text made visible.
+func Quote(s string) string { return quote(s) }

@@ -94,12 +94,15 @@ type Policy struct {
 	PreApproved []Kind `json:"preApproved"`
 	// Timeout is how long a pending approval lives. Default 5m.
 	Timeout Duration `json:"timeout"`
+	// Injection is what happens to results the prompt-injection
+	// classifier flags: annotate (default), redact or quarantine.
+	Injection InjectionMode `json:"injection"`
 }
 
 // policyFields are the JSON names LoadPolicy accepts, spelled exactly.
 var policyFields = map[string]bool{
 	"ask": true, "bulkFiles": true, "bulkBytes": true, "sensitive": true,
-	"allowSensitive": true, "preApproved": true, "timeout": true,
+	"allowSensitive": true, "preApproved": true, "timeout": true, "injection": true,
 }
 
 // DefaultPolicy returns the default policy. Its lists are fresh copies.
@@ -110,6 +113,7 @@ func DefaultPolicy() Policy {
 		BulkBytes: DefaultBulkBytes,
 		Sensitive: append([]string(nil), defaultSensitive...),
 		Timeout:   Duration(DefaultTimeout),
+		Injection: InjectionAnnotate,
 	}
 }
 
@@ -171,6 +175,9 @@ func (p Policy) Validate() error {
 	}
 	if _, err := newMatcher(p.Sensitive, p.AllowSensitive); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidPolicy, err)
+	}
+	if _, err := ParseInjectionMode(string(p.Injection)); err != nil {
+		return err
 	}
 	return nil
 }

@@ -23,6 +23,16 @@ type instructionWindow struct {
 	cues       cueSet
 }
 
+// any reports whether any cue category was seen.
+func (c *cueSet) any() bool {
+	for k := range numCues {
+		if c[k] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // taskPoints counts distinct non-addressee, non-meta cue categories.
 func (c *cueSet) taskPoints() int {
 	n := 0
@@ -106,6 +116,14 @@ func scanInstructions(text string, onHit func(w instructionWindow), st *instruct
 		if w.cues.isInstruction() {
 			st.windows++
 			if onHit != nil {
+				// Report only the sentences that carry cues, so a
+				// redaction does not take an innocent neighbour along.
+				switch {
+				case prev.start >= 0 && !cur.cues.any():
+					w.start, w.end = prev.start, prev.end
+				case prev.start >= 0 && !prev.cues.any():
+					w.start = cur.start
+				}
 				onHit(w)
 			}
 		}

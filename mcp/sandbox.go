@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/airlock-dev/airlock/approvals"
 	"github.com/airlock-dev/airlock/audit"
 	"github.com/airlock-dev/airlock/tools"
 	"github.com/airlock-dev/airlock/vm"
@@ -28,6 +29,8 @@ type Sandbox struct {
 	// boundary marks untrusted content in this session's results; random,
 	// so content cannot forge the closing marker.
 	boundary string
+	// injection is what this session does with flagged content.
+	injection approvals.InjectionMode
 
 	mu       sync.Mutex
 	machine  vm.Machine

@@ -47,6 +47,7 @@ type Server struct {
 	policyDigest string
 	hooks        tools.Hooks
 	gate         *gate
+	held         *heldStore // quarantined results waiting for the user
 	mcp          *server.MCPServer
 	tools        []tools.Tool
 	log          *slog.Logger
@@ -82,6 +83,7 @@ func New(cfg Config) *Server {
 	}
 	s.policyDigest = policyDigestOf(policy)
 	s.gate = newGate(policy, cfg.Log, s.recordApproval)
+	s.held = newHeldStore(policy.Timeout.Std())
 	if cfg.StateDir != "" {
 		s.gate.undoable = func(p approvals.Plan) bool {
 			var total int64
@@ -103,6 +105,9 @@ func New(cfg Config) *Server {
 	}
 	if s.hooks.Scan == nil {
 		s.hooks.Scan = s.scan
+	}
+	if s.hooks.Resume == nil {
+		s.hooks.Resume = s.resume
 	}
 
 	hooks := &server.Hooks{}
@@ -199,7 +204,8 @@ func (s *Server) sandboxFor(ctx context.Context) *Sandbox {
 	if sb, ok := s.sandboxes[key]; ok {
 		return sb
 	}
-	sb := &Sandbox{key: key, mounts: s.cfg.Mounts, acquire: s.acquire, log: s.log, lastUsed: time.Now(), transport: "http", boundary: vm.NewID()}
+	sb := &Sandbox{key: key, mounts: s.cfg.Mounts, acquire: s.acquire, log: s.log, lastUsed: time.Now(), transport: "http", boundary: vm.NewID(),
+		injection: s.gate.policy.InjectionModeOf()}
 	if key == stdioKey {
 		sb.transport = "stdio"
 	}

@@ -24,6 +24,11 @@ type Session interface {
 
 // Hooks are the pipeline's extension points. Nil hooks do nothing.
 type Hooks struct {
+	// Resume runs first, before the arguments are checked. A call that
+	// carries the user's answer to a question an earlier hook asked after
+	// running (see Scan) is finished here: a non-nil result is returned
+	// as is, and the tool does not run again.
+	Resume func(ctx context.Context, c *Call) *mcp.CallToolResult
 	// Approve runs before any call whose tool has a planner. plan
 	// describes what the call would do (it may be called again, to
 	// re-check after the user answered). A non-nil result replaces the
@@ -36,8 +41,10 @@ type Hooks struct {
 	// stops the call: no journal, no change.
 	Journal func(ctx context.Context, c *Call, plan approvals.Plan) (done func(), err error)
 	// Scan inspects (and may rewrite) content that came from files or the
-	// web before it reaches the model.
-	Scan func(ctx context.Context, c *Call, r *Result)
+	// web before it reaches the model. A non-nil result replaces the
+	// call's result (for example a question to the user before content is
+	// released); r then holds what was recorded.
+	Scan func(ctx context.Context, c *Call, r *Result) *mcp.CallToolResult
 	// Audit records every finished call.
 	Audit func(ctx context.Context, c *Call, r *Result, err error, took time.Duration)
 }
@@ -59,6 +66,17 @@ type Result struct {
 	Untrusted bool
 	// Meta goes into the result's _meta (the classifier's verdict).
 	Meta map[string]any
+	// Kind is Text's format for the scanner (text, markdown, html, code,
+	// json); empty means guess from the file name.
+	Kind string
+	// Source is the content before the tool transformed it into Text (a
+	// web page's HTML before it became markdown), and SourceKind its
+	// format. The scanner classifies it too, so text the transformation
+	// dropped as hidden still counts as evidence; it never reaches the
+	// model.
+	Source, SourceKind string
+	// RemovedHidden counts hidden segments the tool itself removed.
+	RemovedHidden int
 }
 
 // Annotations are the MCP tool hints.
@@ -173,6 +191,11 @@ func (t *Tool) Invoke(ctx context.Context, env *Env, c *Call) *mcp.CallToolResul
 		log.Info("tool failed", "tool", t.Name, "took", took, "err", err)
 		return mcp.NewToolResultError(Explain(path, err))
 	}
+	if env.Hooks.Resume != nil {
+		if res := env.Hooks.Resume(ctx, c); res != nil {
+			return res
+		}
+	}
 	args, err := t.bind(c.Args)
 	if err != nil {
 		return fail(nil, err)
@@ -213,11 +236,16 @@ func (t *Tool) Invoke(ctx context.Context, env *Env, c *Call) *mcp.CallToolResul
 		return fail(nil, err)
 	}
 	took := time.Since(start)
+	var replaced *mcp.CallToolResult
 	if r.Untrusted && env.Hooks.Scan != nil {
-		env.Hooks.Scan(ctx, c, &r)
+		replaced = env.Hooks.Scan(ctx, c, &r)
 	}
 	if env.Hooks.Audit != nil {
 		env.Hooks.Audit(ctx, c, &r, nil, took)
+	}
+	if replaced != nil {
+		log.Info("tool result held", "tool", t.Name, "took", took)
+		return replaced
 	}
 	log.Info("tool", "tool", t.Name, "took", took, "bytes", len(r.Text))
 	res := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(r.Text)}}

@@ -39,6 +39,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	policyFile := fs.String("policy", "", "approval policy file (JSON; see `airlock policy show`)")
 	stateDir := fs.String("state-dir", "", "audit logs and journals (default $AIRLOCK_STATE_DIR, $XDG_STATE_HOME/airlock or ~/.local/state/airlock)")
 	approve := fs.String("approve", "", "pre-approve these kinds for scripted agents without elicitation, e.g. delete,overwrite (recorded as pre-approved)")
+	injection := fs.String("injection", "", "what to do with content flagged as prompt injection: annotate (warn; the default), redact, or quarantine (withhold until the user releases it); overrides the policy file")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -58,7 +59,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	policy, err := loadPolicy(*policyFile, *approve)
+	policy, err := loadPolicy(*policyFile, *approve, *injection)
 	if err != nil {
 		return err
 	}
