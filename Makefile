@@ -12,10 +12,10 @@ GOFILES := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
 
 ENTITLEMENTS := build/darwin/airlock.entitlements
 
-.PHONY: help deps node-deps refbench build image test test-short demo bench fuzz lint clean darwincheck sign test-vz
+.PHONY: help deps node-deps refbench build image image-arm64 test test-short demo bench fuzz lint clean darwincheck sign test-vz
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
 deps: ## install what is missing: QEMU (apt), package lists for the kernel .deb, Go modules
 	@command -v $(GO) >/dev/null || { echo "Go is required (go.mod names the version); install it first" >&2; exit 1; }
@@ -46,7 +46,7 @@ refbench: deps build node-deps ## airlock vs the reference filesystem server: p5
 	AIRLOCK_IMAGE="$$($(AIRLOCK) image build --agent $(GUEST))" && export AIRLOCK_IMAGE && \
 		AIRLOCK_REFBENCH=1 $(GO) test -count=1 -timeout 40m -run 'TestVersusReference' -v ./mcp
 
-test: deps node-deps build ## vet, darwin type-check, then every test including real-VM tests under QEMU (builds the image first)
+test: deps node-deps build image-arm64 ## vet, darwin type-check, then every test including real-VM tests under QEMU (builds the images first)
 	$(GO) vet ./...
 	$(GO) run ./cmd/darwincheck ./...
 	AIRLOCK_IMAGE="$$($(AIRLOCK) image build --agent $(GUEST))" && export AIRLOCK_IMAGE && \
@@ -73,12 +73,27 @@ lint: ## gofmt and go vet
 darwincheck: ## type-check every package for darwin/arm64 against the real vz sources (works on Linux)
 	$(GO) run ./cmd/darwincheck ./...
 
-sign: $(AIRLOCK) ## macOS: sign bin/airlock with the virtualization entitlement (vz backend)
+sign: $(AIRLOCK) ## macOS: sign bin/airlock with the virtualization entitlement (vz backend); again after each build
+	@[ "$$(uname -s)" = Darwin ] || { echo "sign: codesign exists only on macOS" >&2; exit 1; }
 	codesign --force --entitlements $(ENTITLEMENTS) -s - $(AIRLOCK)
 	codesign -d --entitlements - $(AIRLOCK)
 
-test-vz: ## macOS: vz conformance tests (each test binary is signed first)
-	$(GO) test -count=1 -exec "$(CURDIR)/build/darwin/codesign-exec" ./vm/vz
+test-vz: ## macOS: vz conformance suite on real VMs (test binaries signed by build/darwin/codesign-exec; needs the arm64 image)
+	@[ "$$(uname -s)" = Darwin ] || { echo "test-vz: runs only on macOS; here \`make darwincheck\` type-checks vm/vz and its tests" >&2; exit 1; }
+	$(GO) test -count=1 -timeout 20m -exec "$(CURDIR)/build/darwin/codesign-exec" ./vm/vz
+
+GUEST_ARM64 := $(BIN)/airlock-guest-linux-arm64
+
+# Guest agents for other architectures than the host's (make image-arm64).
+$(BIN)/airlock-guest-linux-%: $(GOFILES)
+	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/airlock-guest
+
+image-arm64: $(AIRLOCK) $(GUEST_ARM64) ## the arm64 guest image for macOS (vz), built on Debian; enables arm64 in dpkg if needed, then verifies it
+	@[ "$$(dpkg --print-architecture 2>/dev/null)" = arm64 ] || dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64 || { \
+		echo "enabling arm64 in dpkg for its kernel package: dpkg --add-architecture arm64 && apt-get update"; \
+		$(SUDO) dpkg --add-architecture arm64 && $(SUDO) apt-get update -q ; }
+	$(AIRLOCK) image build --arch arm64 --agent $(GUEST_ARM64)
+	$(AIRLOCK) image info --arch arm64
 
 clean: ## remove build outputs (the image cache stays; see `airlock image info`)
 	rm -rf $(BIN)

@@ -157,4 +157,8 @@ func TestRunCommand(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "bad thing") {
 		t.Errorf("stderr not in error: %v", err)
 	}
+	_, err = runCommand(context.Background(), "", "airlock-no-such-program", "x")
+	if !errors.Is(err, exec.ErrNotFound) || strings.HasSuffix(err.Error(), ": ") {
+		t.Errorf("missing program: %v", err)
+	}
 }

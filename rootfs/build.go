@@ -66,20 +66,19 @@ func (b *builder) build(ctx context.Context) (Image, bool, error) {
 	} else if !info.Mode().IsRegular() || info.Size() == 0 {
 		return Image{}, false, fmt.Errorf("agent %s is not a non-empty regular file", b.o.Agent)
 	}
+	if err := checkAgentFile(b.o.Agent, b.o.Arch); err != nil {
+		return Image{}, false, err
+	}
 	agentSum, _, err := hashFile(b.o.Agent)
 	if err != nil {
 		return Image{}, false, fmt.Errorf("agent: %w", err)
 	}
-	debPath, err := b.kernelDeb(ctx)
+	src, err := b.kernelSource(ctx)
 	if err != nil {
 		return Image{}, false, err
 	}
-	debSum, debSize, err := hashFile(debPath)
-	if err != nil {
-		return Image{}, false, fmt.Errorf("kernel package: %w", err)
-	}
 
-	if img, ok := b.existing(debSum, agentSum); ok {
+	if img, ok := b.existing(src.debSum, agentSum); ok {
 		if err := setCurrent(cache, b.o.Arch, img.Manifest.ID); err != nil {
 			return Image{}, false, err
 		}
@@ -87,7 +86,7 @@ func (b *builder) build(ctx context.Context) (Image, bool, error) {
 		return img, false, nil
 	}
 
-	k, kdir, err := b.kernel(ctx, debPath, debSum, debSize)
+	k, kdir, err := b.kernel(ctx, src)
 	if err != nil {
 		return Image{}, false, err
 	}
@@ -193,6 +192,12 @@ func (b *builder) assemble(k kernelInfo, kdir, agentSum string) (img Image, err 
 	}
 	if err := writeBytesAtomic(filepath.Join(tmp, manifestName), 0o644, append(data, '\n')); err != nil {
 		return Image{}, err
+	}
+
+	// Check the result as a user would (airlock image info): a wrong
+	// kernel or agent must never become an image.
+	if _, err := verify(Image{Dir: tmp, Kernel: filepath.Join(tmp, kernelName), Initrd: filepath.Join(tmp, initrdName), Manifest: m}); err != nil {
+		return Image{}, fmt.Errorf("new image fails verification: %w", err)
 	}
 
 	final := filepath.Join(images, m.ID)

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // buildOpts returns options building from deb with agent into cache.
@@ -63,8 +62,8 @@ func TestBuildFakeAMD64(t *testing.T) {
 	for _, e := range entries {
 		files[e.name] = string(e.data)
 	}
-	if files["init"] != "agent v1" {
-		t.Errorf("init = %q", files["init"])
+	if files["init"] != string(fakeAgent(ArchAMD64, "agent v1")) {
+		t.Errorf("init is not the agent: %q", files["init"])
 	}
 	if want := strings.Join(wantModules, ".ko\n") + ".ko\n"; files["etc/airlock/modules"] != want {
 		t.Errorf("module list:\n%s", files["etc/airlock/modules"])
@@ -149,7 +148,7 @@ func TestBuildFakeARM64(t *testing.T) {
 	// virtio_pci built in: recorded, not shipped.
 	d.files = fakeKernelFiles(t, ArchARM64, []string{"virtio_pci", "virtio_pci_modern_dev", "virtio_pci_legacy_dev"}, []string{"virtio_pci"})
 	cache := t.TempDir()
-	img, built, err := Build(context.Background(), buildOpts(ArchARM64, d.write(t, t.TempDir()), writeAgent(t, "agent"), cache, nil))
+	img, built, err := Build(context.Background(), buildOpts(ArchARM64, d.write(t, t.TempDir()), writeAgentFor(t, ArchARM64, "agent"), cache, nil))
 	if err != nil || !built {
 		t.Fatalf("built=%v err=%v", built, err)
 	}
@@ -291,102 +290,4 @@ func TestBuildCancelled(t *testing.T) {
 			t.Errorf("%s not empty after a cancelled build: %v", sub, entries)
 		}
 	}
-}
-
-// realKernelDeb finds a real Debian amd64 kernel package for the
-// integration test, or returns "" and why not.
-func realKernelDeb() (string, string) {
-	if p := os.Getenv("AIRLOCK_KERNEL_DEB"); p != "" {
-		return p, ""
-	}
-	if cache, err := DefaultCacheDir(); err == nil {
-		if p, _ := newestCachedDeb(debsDir(cache), ArchAMD64); p != "" {
-			return p, ""
-		}
-	}
-	const fallback = "/tmp/k/linux-image-6.1.0-50-amd64_6.1.176-1_amd64.deb"
-	if _, err := os.Stat(fallback); err == nil {
-		return fallback, ""
-	}
-	return "", "no real kernel package: set AIRLOCK_KERNEL_DEB to a linux-image-*-amd64 .deb, or put one in the cache's debs directory"
-}
-
-// TestBuildRealKernel builds from a real Debian kernel package when one is
-// available.
-func TestBuildRealKernel(t *testing.T) {
-	deb, why := realKernelDeb()
-	if deb == "" {
-		t.Skip(why)
-	}
-	if testing.Short() {
-		t.Skip("decompresses a 70 MB package; skipped in -short mode")
-	}
-	cache := t.TempDir()
-	agent := writeAgent(t, "#!/bin/false fake agent\n")
-	var out bytes.Buffer
-
-	start := time.Now()
-	img, built, err := Build(context.Background(), buildOpts(ArchAMD64, deb, agent, cache, &out))
-	first := time.Since(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("first build: %v (built=%v)\n%s", first, built, out.String())
-	if !built {
-		t.Error("first build reported built=false")
-	}
-	m := img.Manifest
-	t.Logf("kernel %s (%s), modules in load order: %v, built in: %v", m.KernelVersion, m.KernelPackage, m.Modules, m.Builtin)
-
-	f, err := os.Open(img.Kernel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := checkPVH(f); err != nil {
-		t.Errorf("kernel: %v", err)
-	}
-
-	pos := map[string]int{}
-	for i, name := range m.Modules {
-		pos[normalizeModName(name)] = i
-	}
-	for _, root := range rootModules(ArchAMD64) {
-		if _, ok := pos[normalizeModName(root)]; !ok && !slices.Contains(m.Builtin, normalizeModName(root)) {
-			t.Errorf("requested module %s neither shipped nor built in", root)
-		}
-	}
-	before := func(a, b string) {
-		pa, okA := pos[a]
-		pb, okB := pos[b]
-		if okA && okB && pa > pb {
-			t.Errorf("%s loads after %s, which depends on it", a, b)
-		}
-	}
-	before("virtio_ring", "virtio_mmio")
-	before("virtio", "virtio_mmio")
-	before("9pnet", "9pnet_virtio")
-	before("9pnet_virtio", "9p")
-	before("netfs", "9p")
-	before("fscache", "9p")
-	before("vsock", "vmw_vsock_virtio_transport")
-
-	out.Reset()
-	start = time.Now()
-	again, built, err := Build(context.Background(), buildOpts(ArchAMD64, deb, agent, cache, &out))
-	second := time.Since(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("second build: %v (built=%v)", second, built)
-	if built || again.Manifest.ID != m.ID {
-		t.Errorf("second build: built=%v id=%s, want built=false id=%s", built, again.Manifest.ID, m.ID)
-	}
-
-	start = time.Now()
-	_, built, err = Build(context.Background(), buildOpts(ArchAMD64, deb, writeAgent(t, "another agent"), cache, nil))
-	if err != nil || !built {
-		t.Fatalf("new agent: built=%v err=%v", built, err)
-	}
-	t.Logf("build with a new agent (extracted kernel reused): %v", time.Since(start))
 }

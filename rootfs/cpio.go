@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -143,4 +144,67 @@ func (c *cpioWriter) write(e cpioEntry, ino uint32, r io.Reader) error {
 // pad4 returns how many bytes bring n to a multiple of four.
 func pad4(n int) int {
 	return (4 - n%4) % 4
+}
+
+// cpioFile is a regular file found in a newc archive.
+type cpioFile struct {
+	name   string
+	mode   uint32 // st_mode: type bits and permissions
+	offset int64  // where its content starts in the archive
+	size   int64
+}
+
+// maxCPIONameSize bounds the length of an entry name read from an archive.
+const maxCPIONameSize = 4096
+
+// readCPIOFiles lists the regular files of the newc archive in r, size
+// bytes long, up to the trailer. It reads only headers and names; the
+// content of a file is at [offset, offset+size) in r.
+func readCPIOFiles(r io.ReaderAt, size int64) ([]cpioFile, error) {
+	var files []cpioFile
+	var hdr [cpioHeaderSize]byte
+	for off := int64(0); ; {
+		if off+cpioHeaderSize > size {
+			return nil, fmt.Errorf("cpio: truncated archive: no trailer after %d bytes", off)
+		}
+		if _, err := r.ReadAt(hdr[:], off); err != nil {
+			return nil, fmt.Errorf("cpio: read header at %d: %w", off, err)
+		}
+		if m := string(hdr[:6]); m != "070701" && m != "070702" {
+			return nil, fmt.Errorf("cpio: bad magic %q at %d (not a newc archive)", m, off)
+		}
+		var field [13]uint32
+		for i := range field {
+			v, err := strconv.ParseUint(string(hdr[6+8*i:14+8*i]), 16, 32)
+			if err != nil {
+				return nil, fmt.Errorf("cpio: bad header field at %d: %w", off, err)
+			}
+			field[i] = uint32(v)
+		}
+		mode, fileSize, nameSize := field[1], int64(field[6]), int64(field[11])
+		if nameSize < 1 || nameSize > maxCPIONameSize {
+			return nil, fmt.Errorf("cpio: entry at %d has a name of %d bytes", off, nameSize)
+		}
+		nameBuf := make([]byte, nameSize)
+		if _, err := r.ReadAt(nameBuf, off+cpioHeaderSize); err != nil {
+			return nil, fmt.Errorf("cpio: read name at %d: %w", off, err)
+		}
+		if nameBuf[nameSize-1] != 0 {
+			return nil, fmt.Errorf("cpio: entry name at %d is not NUL-terminated", off)
+		}
+		name := string(nameBuf[:nameSize-1])
+		data := off + cpioHeaderSize + nameSize
+		data += int64(pad4(int(data % 4)))
+		if data+fileSize > size {
+			return nil, fmt.Errorf("cpio: %s: %d bytes of content run past the end of the archive", name, fileSize)
+		}
+		if name == cpioTrailer {
+			return files, nil
+		}
+		if mode&0o170000 == cpioTypeReg {
+			files = append(files, cpioFile{name: name, mode: mode, offset: data, size: fileSize})
+		}
+		off = data + fileSize
+		off += int64(pad4(int(off % 4)))
+	}
 }

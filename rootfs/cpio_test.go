@@ -152,3 +152,58 @@ func TestCPIOWriterErrors(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("disk full") }
+
+func TestReadCPIOFiles(t *testing.T) {
+	// Names and sizes of every length modulo four exercise the padding.
+	var buf bytes.Buffer
+	cw := newCPIOWriter(&buf)
+	cw.dir("d", 0o755)
+	want := map[string]string{}
+	for i := range 8 {
+		name := "d/" + strings.Repeat("n", i+1)
+		data := strings.Repeat(string(rune('a'+i)), i*3)
+		want[name] = data
+		cw.file(name, 0o640, int64(len(data)), strings.NewReader(data))
+	}
+	cw.charDevice("dev/console", 0o600, 5, 1)
+	if err := cw.close(); err != nil {
+		t.Fatal(err)
+	}
+	archive := buf.Bytes()
+	files, err := readCPIOFiles(bytes.NewReader(archive), int64(len(archive)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(want) {
+		t.Fatalf("got %d files, want %d (directories and devices are left out): %+v", len(files), len(want), files)
+	}
+	for _, f := range files {
+		got := string(archive[f.offset : f.offset+f.size])
+		if got != want[f.name] || f.mode != 0o100640 {
+			t.Errorf("%s: mode %o content %q, want %q", f.name, f.mode, got, want[f.name])
+		}
+	}
+}
+
+func TestReadCPIOFilesErrors(t *testing.T) {
+	var buf bytes.Buffer
+	cw := newCPIOWriter(&buf)
+	cw.file("init", 0o755, 5, strings.NewReader("hello"))
+	cw.close()
+	good := buf.Bytes()
+	// The "init" entry's size field is the 7th of 13.
+	sizeField := 6 + 8*6
+	cases := map[string][]byte{
+		"empty":        nil,
+		"no trailer":   good[:len(good)-cpioHeaderSize-12],
+		"bad magic":    append([]byte("070707"), good[6:]...),
+		"bad field":    append(append(bytes.Clone(good[:sizeField]), "0000000Z"...), good[sizeField+8:]...),
+		"past the end": append(append(bytes.Clone(good[:sizeField]), "00FFFFFF"...), good[sizeField+8:]...),
+		"name no NUL":  bytes.Replace(bytes.Clone(good), []byte("init\x00"), []byte("initX"), 1),
+	}
+	for name, archive := range cases {
+		if files, err := readCPIOFiles(bytes.NewReader(archive), int64(len(archive))); err == nil {
+			t.Errorf("%s: accepted: %+v", name, files)
+		}
+	}
+}

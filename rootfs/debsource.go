@@ -15,6 +15,69 @@ func debsDir(cacheDir string) string {
 	return filepath.Join(cacheDir, "debs")
 }
 
+// kernelSource is what a build takes its kernel from: a package file, or
+// (path empty) the kernel already extracted in the cache from the package
+// with digest debSum.
+type kernelSource struct {
+	path   string
+	debSum string // hex SHA-256 of the package
+	size   int64  // of the package file; 0 without one
+}
+
+// kernelSource returns what to build from: the caller's package, else the
+// newest package in the cache, else the kernel of the current image while
+// it is still extracted in the cache, else a freshly downloaded package.
+// The third step is what lets a host without apt (macOS), or one whose
+// image came from a --kernel-deb file outside the cache, build images for
+// new agents without being given the package again.
+func (b *builder) kernelSource(ctx context.Context) (kernelSource, error) {
+	if b.o.KernelDeb == "" {
+		cached, err := newestCachedDeb(debsDir(b.o.CacheDir), b.o.Arch)
+		if err != nil {
+			return kernelSource{}, err
+		}
+		if cached == "" {
+			if src, ok := b.currentKernel(); ok {
+				return src, nil
+			}
+		}
+	}
+	path, err := b.kernelDeb(ctx)
+	if err != nil {
+		return kernelSource{}, err
+	}
+	sum, size, err := hashFile(path)
+	if err != nil {
+		return kernelSource{}, fmt.Errorf("kernel package: %w", err)
+	}
+	return kernelSource{path: path, debSum: sum, size: size}, nil
+}
+
+// currentKernel returns the kernel of the current image of the build's
+// architecture when its extraction directory is in the cache. The
+// directory's content is verified when it is loaded.
+func (b *builder) currentKernel() (kernelSource, bool) {
+	data, err := os.ReadFile(currentPath(b.o.CacheDir, b.o.Arch))
+	if err != nil {
+		return kernelSource{}, false
+	}
+	id := strings.TrimSpace(string(data))
+	if !isHexDigest(id) {
+		return kernelSource{}, false
+	}
+	img, err := readImage(filepath.Join(imagesDir(b.o.CacheDir), id))
+	if err != nil || img.Manifest.Arch != b.o.Arch || !isHexDigest(img.Manifest.DebSHA256) {
+		return kernelSource{}, false
+	}
+	m := img.Manifest
+	if _, err := os.Stat(filepath.Join(kernelDir(b.o.CacheDir, m.DebSHA256, b.o.Arch), kernelInfoName)); err != nil {
+		return kernelSource{}, false
+	}
+	b.p.printf("no kernel package given or cached; using the current image's kernel (%s %s)", m.KernelPackage, m.KernelPackageVersion)
+	b.log.Info("using the current image's kernel", "package", m.KernelPackage, "version", m.KernelPackageVersion)
+	return kernelSource{debSum: m.DebSHA256}, true
+}
+
 // kernelDeb returns the kernel package to build from: the caller's, else
 // the newest one in the cache, else a freshly downloaded one.
 func (b *builder) kernelDeb(ctx context.Context) (string, error) {

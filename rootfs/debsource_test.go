@@ -1,9 +1,11 @@
 package rootfs
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,5 +95,60 @@ func TestKernelDebExplicit(t *testing.T) {
 	b.o.KernelDeb = path
 	if got, err := b.kernelDeb(context.Background()); err != nil || got != path {
 		t.Errorf("got %q %v", got, err)
+	}
+}
+
+// TestBuildWithoutPackageUsesCurrentKernel is the macOS path: the image
+// was built from a --kernel-deb file outside the cache, apt does not exist,
+// and later builds (for the same or a new agent) need no package.
+func TestBuildWithoutPackageUsesCurrentKernel(t *testing.T) {
+	ctx := context.Background()
+	cache := t.TempDir()
+	deb := newFakeDeb(t, ArchARM64).write(t, t.TempDir())
+	agent := writeAgentFor(t, ArchARM64, "agent")
+	first, _, err := Build(ctx, buildOpts(ArchARM64, deb, agent, cache, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noApt := &fakeApt{hostArch: ArchARM64, missing: true}
+	build := func(agent string) (Image, bool, string, error) {
+		t.Helper()
+		o, err := buildOpts(ArchARM64, "", agent, cache, nil).withDefaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		b := &builder{o: o, log: o.Logger, p: progress{w: &out}, run: noApt.run, now: time.Now}
+		img, built, err := b.build(ctx)
+		return img, built, out.String(), err
+	}
+
+	img, built, out, err := build(agent)
+	if err != nil || built || img.Manifest.ID != first.Manifest.ID {
+		t.Fatalf("same agent: built=%v id=%s err=%v; want the first image", built, img.Manifest.ID, err)
+	}
+	if !strings.Contains(out, "using the current image's kernel (linux-image-6.1.0-99-arm64 6.1.999-1)") {
+		t.Errorf("progress does not say where the kernel came from:\n%s", out)
+	}
+	img, built, _, err = build(writeAgentFor(t, ArchARM64, "new agent"))
+	if err != nil || !built || img.Manifest.KernelSHA256 != first.Manifest.KernelSHA256 || img.Manifest.DebSHA256 != first.Manifest.DebSHA256 {
+		t.Fatalf("new agent: built=%v err=%v manifest=%+v", built, err, img.Manifest)
+	}
+	if len(noApt.calls) != 0 {
+		t.Errorf("apt was run: %v", noApt.calls)
+	}
+
+	// A damaged extracted kernel cannot be repaired without the package.
+	k := kernelDir(cache, first.Manifest.DebSHA256, ArchARM64)
+	if err := os.WriteFile(filepath.Join(k, "Image"), []byte("damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := build(writeAgentFor(t, ArchARM64, "third agent")); err == nil || !strings.Contains(err.Error(), "pass --kernel-deb") {
+		t.Errorf("damaged kernel: %v", err)
+	}
+	// Without the extracted kernel, the build asks apt, which is missing.
+	os.RemoveAll(k)
+	if _, _, _, err := build(writeAgentFor(t, ArchARM64, "fourth agent")); err == nil || !strings.Contains(err.Error(), "apt-cache is not available") {
+		t.Errorf("no kernel at all: %v", err)
 	}
 }

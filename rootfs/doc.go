@@ -37,12 +37,31 @@
 // idempotent: when an image for the same package, agent and recipe exists it
 // is returned without rebuilding.
 //
+// Build refuses an agent that is not a static Linux ELF executable for the
+// image's architecture, and checks every new image with Verify before it
+// enters the cache: the kernel is the format the hypervisor boots (arm64:
+// an uncompressed little-endian Image, as Debian's gzip-compressed vmlinuz
+// is decompressed; amd64: a vmlinux ELF with a PVH entry point), /init is
+// that static executable, and the module list and module files match the
+// manifest and the architecture. `airlock image info` runs Verify too.
+//
+// # Where the kernel comes from
+//
+// In order: BuildOptions.KernelDeb; else the newest package of the
+// architecture in the cache's debs directory; else the kernel of the
+// current image, while its extraction is still in the cache (so a host
+// without apt, such as a Mac, can build images for new agents after one
+// build from a downloaded package); else `apt-get download` of the
+// package the linux-image-ARCH metapackage depends on (ARCH qualified as
+// linux-image-arm64:arm64 when it is not the host's, which needs
+// `dpkg --add-architecture arm64 && apt-get update` first).
+//
 // # What it does not guarantee
 //
 // The kernel package is trusted as given: its origin and signature are
 // whatever apt verified when it was downloaded, or the caller's
 // responsibility when a path is passed in BuildOptions.KernelDeb. The
-// package does not check module signatures, does not verify that the agent
-// is really a static binary for the right architecture, and never removes
-// old images from the cache.
+// package does not check module signatures, does not check that the agent
+// is the airlock agent (only that it is a static executable for the
+// architecture), and never removes old images from the cache.
 package rootfs

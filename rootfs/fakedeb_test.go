@@ -161,12 +161,24 @@ func tarBytes(t *testing.T, files map[string][]byte) []byte {
 	return buf.Bytes()
 }
 
-// writeAgent creates a fake agent binary and returns its path.
+// writeAgent creates a fake amd64 agent binary and returns its path.
 func writeAgent(t *testing.T, content string) string {
 	t.Helper()
+	return writeAgentFor(t, ArchAMD64, content)
+}
+
+// writeAgentFor creates a fake agent binary for arch and returns its path.
+func writeAgentFor(t *testing.T, arch, content string) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "airlock-guest")
-	if err := os.WriteFile(path, []byte(content), 0o755); err != nil {
+	if err := os.WriteFile(path, fakeAgent(arch, content), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// fakeAgent returns a static executable ELF for arch whose code is
+// content: enough to pass the agent checks, not to run.
+func fakeAgent(arch, content string) []byte {
+	return buildELF(elf.ET_EXEC, elfMachine(arch), nil, testSection{".text", elf.SHT_PROGBITS, []byte(content)})
 }

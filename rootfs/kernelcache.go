@@ -5,7 +5,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"debug/elf"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -84,14 +83,17 @@ func loadKernel(dir, arch, debSum string) (kernelInfo, error) {
 	return k, nil
 }
 
-// kernel returns the extracted kernel of the package at debPath, extracting
-// it first when the cache lacks a valid copy.
-func (b *builder) kernel(ctx context.Context, debPath, debSum string, debSize int64) (kernelInfo, string, error) {
-	dir := kernelDir(b.o.CacheDir, debSum, b.o.Arch)
-	k, err := loadKernel(dir, b.o.Arch, debSum)
+// kernel returns the extracted kernel of src, extracting it from the
+// package first when the cache lacks a valid copy.
+func (b *builder) kernel(ctx context.Context, src kernelSource) (kernelInfo, string, error) {
+	dir := kernelDir(b.o.CacheDir, src.debSum, b.o.Arch)
+	k, err := loadKernel(dir, b.o.Arch, src.debSum)
 	if err == nil {
 		b.log.Debug("using extracted kernel", "dir", dir)
 		return k, dir, nil
+	}
+	if src.path == "" {
+		return k, "", fmt.Errorf("the current image's kernel in %s is unusable (%v) and there is no kernel package to extract it again: pass --kernel-deb", dir, err)
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		b.log.Warn("discarding extracted kernel", "dir", dir, "err", err)
@@ -99,7 +101,7 @@ func (b *builder) kernel(ctx context.Context, debPath, debSum string, debSize in
 	if err := os.RemoveAll(dir); err != nil {
 		return k, "", fmt.Errorf("remove %s: %w", dir, err)
 	}
-	k, err = b.extractKernel(ctx, debPath, debSum, debSize, dir)
+	k, err = b.extractKernel(ctx, src.path, src.debSum, src.size, dir)
 	return k, dir, err
 }
 
@@ -118,10 +120,7 @@ func (b *builder) extractKernel(ctx context.Context, debPath, debSum string, deb
 		return k, fmt.Errorf("create spool file: %w", err)
 	}
 	defer spool.Close()
-	machine := elf.EM_X86_64
-	if b.o.Arch == ArchARM64 {
-		machine = elf.EM_AARCH64
-	}
+	machine := elfMachine(b.o.Arch)
 	kernelPath := filepath.Join(tmp, kernelFileName(b.o.Arch))
 
 	// The kernel comes early in the archive; decompress it while the

@@ -111,8 +111,12 @@ func kernelFileName(arch string) string {
 // dependencies are added.
 func rootModules(arch string) []string {
 	if arch == ArchARM64 {
-		// Apple Virtualization framework: virtio devices on PCI, shares
-		// over virtiofs.
+		// Apple's Virtualization framework puts every virtio device on
+		// PCI (Debian builds the generic host bridge in; virtio_pci is a
+		// module). vm/vz gives the guest exactly a virtio console (hvc0,
+		// loaded first so it appears early), one virtio-fs device per
+		// share, a virtio socket device and an entropy device: no disk,
+		// network or balloon driver is needed, and no 9p.
 		return []string{"virtio_pci", "virtio_console", "virtiofs", "vmw_vsock_virtio_transport", "virtio_rng"}
 	}
 	// QEMU microvm: virtio devices on MMIO, shares over 9p, vsock through

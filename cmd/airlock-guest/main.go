@@ -46,6 +46,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	guest.ReopenConsole(line)
 	boot, err := guestproto.ParseCmdline(line)
 	if err != nil {
 		return err

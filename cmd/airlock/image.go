@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -62,10 +63,15 @@ func buildImage(ctx context.Context, arch, deb, agent string, stderr io.Writer, 
 // ensureImage returns an up-to-date image for the host architecture,
 // building it on first use.
 //
-// $AIRLOCK_IMAGE names a prebuilt image directory to use instead.
+// $AIRLOCK_IMAGE names a prebuilt image directory to use instead, such as
+// one built on another machine; it is checked as `airlock image info`
+// checks it, and must be for the host architecture.
 func ensureImage(ctx context.Context, stderr io.Writer, log *slog.Logger) (rootfs.Image, error) {
 	if dir := os.Getenv("AIRLOCK_IMAGE"); dir != "" {
 		img, err := rootfs.Open(dir)
+		if err == nil {
+			_, err = checkImage(img, runtime.GOARCH)
+		}
 		if err != nil {
 			return img, fmt.Errorf("AIRLOCK_IMAGE: %w", err)
 		}
@@ -114,29 +120,59 @@ func findAgent(ctx context.Context, arch, flagPath string, log *slog.Logger) (st
 	return out, nil
 }
 
+// checkImage verifies img (see rootfs.Verify); it must be for arch when
+// arch is not empty.
+func checkImage(img rootfs.Image, arch string) (rootfs.Contents, error) {
+	if arch != "" && img.Manifest.Arch != arch {
+		return rootfs.Contents{}, fmt.Errorf("image %s is for %s, not %s (airlock image build --arch %s)", img.Dir, img.Manifest.Arch, arch, arch)
+	}
+	return rootfs.Verify(img)
+}
+
 func cmdImageInfo(args []string, stdout io.Writer) error {
 	fs := newFlagSet("image info", os.Stderr)
 	arch := fs.String("arch", runtime.GOARCH, "guest architecture")
+	dir := fs.String("dir", "", "image directory to check instead of the current image of --arch (for example one copied from another machine)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	cache, err := rootfs.DefaultCacheDir()
+	var (
+		img rootfs.Image
+		err error
+	)
+	wantArch := *arch
+	if *dir != "" {
+		wantArch = ""
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "arch" {
+				wantArch = *arch
+			}
+		})
+		img, err = rootfs.Open(*dir)
+	} else {
+		var cache string
+		if cache, err = rootfs.DefaultCacheDir(); err != nil {
+			return err
+		}
+		img, err = rootfs.Current(cache, *arch)
+		if errors.Is(err, rootfs.ErrNoImage) {
+			return fmt.Errorf("no %s image yet: run `airlock image build --arch %s`", *arch, *arch)
+		}
+	}
 	if err != nil {
 		return err
 	}
-	img, err := rootfs.Current(cache, *arch)
-	if errors.Is(err, rootfs.ErrNoImage) {
-		return fmt.Errorf("no %s image yet: run `airlock image build`", *arch)
-	}
+	contents, err := checkImage(img, wantArch)
 	if err != nil {
 		return err
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
-		Dir    string `json:"dir"`
-		Kernel string `json:"kernel"`
-		Initrd string `json:"initrd"`
+		Dir      string          `json:"dir"`
+		Kernel   string          `json:"kernel"`
+		Initrd   string          `json:"initrd"`
+		Verified rootfs.Contents `json:"verified"`
 		rootfs.Manifest
-	}{img.Dir, img.Kernel, img.Initrd, img.Manifest})
+	}{img.Dir, img.Kernel, img.Initrd, contents, img.Manifest})
 }

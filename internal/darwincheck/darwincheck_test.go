@@ -131,33 +131,8 @@ func brokenState(m *vz.VirtualMachine) bool {
 
 func TestCatchesVZMistakes(t *testing.T) {
 	file := filepath.Join(moduleRoot(t), "vm", "vz", "zz_broken_darwin.go")
-
 	res := check(t, map[string][]byte{file: []byte(brokenVZ)})
-	want := map[int]string{}
-	for i, line := range strings.Split(brokenVZ, "\n") {
-		if _, w, ok := strings.Cut(line, "// want "); ok {
-			want[i+1] = w
-		}
-	}
-	got := map[int][]string{}
-	for _, d := range res.Diagnostics {
-		if d.Pos.Filename != file {
-			t.Errorf("error outside the broken file: %s", d)
-			continue
-		}
-		got[d.Pos.Line] = append(got[d.Pos.Line], d.Msg)
-		t.Logf("caught: %s", d)
-	}
-	for line, w := range want {
-		if !slices.ContainsFunc(got[line], func(msg string) bool { return strings.Contains(msg, w) }) {
-			t.Errorf("line %d: no error containing %q; got %q", line, w, got[line])
-		}
-	}
-	for line := range got {
-		if _, ok := want[line]; !ok {
-			t.Errorf("line %d: unexpected errors %q", line, got[line])
-		}
-	}
+	wantCaught(t, res, map[string]string{file: brokenVZ})
 	if res.OK() {
 		t.Error("OK() = true for a package with errors")
 	}
@@ -165,6 +140,90 @@ func TestCatchesVZMistakes(t *testing.T) {
 	res = check(t, map[string][]byte{file: []byte(fixedVZ)})
 	for _, d := range res.Diagnostics {
 		t.Errorf("corrected file: unexpected error: %s", d)
+	}
+}
+
+// brokenVZTest misuses the conformance suite in an external test file of
+// vm/vz, and brokenVZInternalTest misuses the package in an internal one:
+// the darwin build of the tests is checked as well as the package.
+const brokenVZTest = `//go:build darwin
+
+package vz_test
+
+import (
+	"testing"
+
+	"github.com/airlock-dev/airlock/vm/vmtest"
+	"github.com/airlock-dev/airlock/vm/vz"
+)
+
+func TestBrokenHarness(t *testing.T) {
+	vmtest.RunBackendTests(t, vmtest.Harness{
+		Backend: vz.Backend{}, // want does not implement vm.Backend
+		Crash:   vz.HardStop(nil), // want cannot use vz.HardStop(nil)
+	})
+}
+`
+
+const brokenVZInternalTest = `//go:build darwin
+
+package vz
+
+import "testing"
+
+func TestBrokenLimits(t *testing.T) {
+	_ = hostLimits().check("1", 256) // want cannot use "1"
+}
+`
+
+func TestCatchesMistakesInTests(t *testing.T) {
+	dir := filepath.Join(moduleRoot(t), "vm", "vz")
+	files := map[string]string{
+		filepath.Join(dir, "zz_broken_darwin_test.go"):          brokenVZTest,
+		filepath.Join(dir, "zz_broken_internal_darwin_test.go"): brokenVZInternalTest,
+	}
+	overlay := map[string][]byte{}
+	for name, src := range files {
+		overlay[name] = []byte(src)
+	}
+	wantCaught(t, check(t, overlay), files)
+}
+
+// wantCaught checks that res reports, in the given files (path to
+// source), exactly the errors their "// want" comments name, line by line.
+func wantCaught(t *testing.T, res *Result, files map[string]string) {
+	t.Helper()
+	type pos struct {
+		file string
+		line int
+	}
+	want := map[pos]string{}
+	for file, src := range files {
+		for i, line := range strings.Split(src, "\n") {
+			if _, w, ok := strings.Cut(line, "// want "); ok {
+				want[pos{file, i + 1}] = w
+			}
+		}
+	}
+	got := map[pos][]string{}
+	for _, d := range res.Diagnostics {
+		if _, ok := files[d.Pos.Filename]; !ok {
+			t.Errorf("error outside the broken files: %s", d)
+			continue
+		}
+		p := pos{d.Pos.Filename, d.Pos.Line}
+		got[p] = append(got[p], d.Msg)
+		t.Logf("caught: %s", d)
+	}
+	for p, w := range want {
+		if !slices.ContainsFunc(got[p], func(msg string) bool { return strings.Contains(msg, w) }) {
+			t.Errorf("%s:%d: no error containing %q; got %q", filepath.Base(p.file), p.line, w, got[p])
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			t.Errorf("%s:%d: unexpected errors %q", filepath.Base(p.file), p.line, got[p])
+		}
 	}
 }
 

@@ -70,12 +70,16 @@
 //
 // # Testing on a Mac
 //
-// From the repository root, with an arm64 guest image:
+// From the repository root, with the arm64 guest image current in the
+// airlock cache (README.md, "macOS", says how to get it) or named by
+// AIRLOCK_IMAGE:
 //
-//	export AIRLOCK_IMAGE="$(airlock image build --arch arm64)"   # or AIRLOCK_KERNEL and AIRLOCK_INITRD
-//	go test -exec "$PWD/build/darwin/codesign-exec" ./vm/vz
+//	make test-vz
 //
-// build/darwin/codesign-exec signs each test binary with the entitlement
-// before running it. On Linux, `go run ./cmd/darwincheck ./...` type-checks
-// this package for darwin/arm64 against the real vz sources.
+// which runs `go test -count=1 -exec "$PWD/build/darwin/codesign-exec"
+// ./vm/vz`: build/darwin/codesign-exec signs each test binary with the
+// entitlement before running it, and TestConformance runs the backend
+// conformance suite (vm/vmtest.RunBackendTests) on real VMs. On Linux,
+// `make darwincheck` (part of `make test`) type-checks this package and
+// its tests for darwin/arm64 against the real vz sources.
 package vz

@@ -2,10 +2,10 @@
 
 // The vz conformance tests boot real VMs, so they run only on a Mac
 // (Apple silicon, macOS 12 or later) and the test binary must carry the
-// virtualization entitlement. From the repository root:
+// virtualization entitlement. From the repository root, with the arm64
+// image current in the cache or named by AIRLOCK_IMAGE:
 //
-//	export AIRLOCK_IMAGE="$(airlock image build --arch arm64)"   # or AIRLOCK_KERNEL and AIRLOCK_INITRD
-//	go test -exec "$PWD/build/darwin/codesign-exec" ./vm/vz
+//	make test-vz   # go test -count=1 -exec "$PWD/build/darwin/codesign-exec" ./vm/vz
 //
 // Without an image they are skipped (under CI=true they fail).
 
