@@ -53,7 +53,7 @@ func newServer(t *testing.T, f fixture, backend vm.Backend, img vm.Image) *Serve
 	return s
 }
 
-func inProcessClient(t *testing.T, s *Server, opts ...client.ClientOption) *client.Client {
+func inProcessClient(t testing.TB, s *Server, opts ...client.ClientOption) *client.Client {
 	c, err := client.NewInProcessClientWithOptions(s.MCPServer(), opts...)
 	if err != nil {
 		t.Fatal(err)

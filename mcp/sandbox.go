@@ -10,6 +10,7 @@ import (
 	"github.com/airlock-dev/airlock/approvals"
 	"github.com/airlock-dev/airlock/audit"
 	"github.com/airlock-dev/airlock/tools"
+	"github.com/airlock-dev/airlock/tools/web"
 	"github.com/airlock-dev/airlock/vm"
 	"github.com/airlock-dev/airlock/vm/guestclient"
 )
@@ -31,6 +32,10 @@ type Sandbox struct {
 	boundary string
 	// injection is what this session does with flagged content.
 	injection approvals.InjectionMode
+	// egress is the session's door to the web, made on first use.
+	egressOnce sync.Once
+	egress     *sessionEgress
+	newEgress  func(*Sandbox) (*sessionEgress, error)
 
 	mu       sync.Mutex
 	machine  vm.Machine
@@ -41,6 +46,26 @@ type Sandbox struct {
 }
 
 var _ tools.Session = (*Sandbox)(nil)
+
+// Egress implements web.EgressSession: the session's egress gate, made on
+// first use. Nil means the session has no web access.
+func (sb *Sandbox) Egress() web.Egress {
+	sb.egressOnce.Do(func() {
+		if sb.newEgress == nil {
+			return
+		}
+		e, err := sb.newEgress(sb)
+		if err != nil {
+			sb.log.Error("egress unavailable", "err", err)
+			return
+		}
+		sb.egress = e
+	})
+	if sb.egress == nil {
+		return nil
+	}
+	return sb.egress
+}
 
 // Mounts implements tools.Session.
 func (sb *Sandbox) Mounts() tools.Mounts { return sb.mounts }
@@ -150,6 +175,12 @@ func (sb *Sandbox) Close(ctx context.Context) {
 	m := sb.machine
 	sb.machine = nil
 	sb.mu.Unlock()
+	// Close the web connections first: each logs its end to the audit
+	// log, which is sealed below.
+	sb.egressOnce.Do(func() {})
+	if sb.egress != nil {
+		sb.egress.close()
+	}
 	if m != nil {
 		m.Stop(ctx)
 		sb.log.Info("sandbox stopped", "session", sb.key, "vm", m.ID())

@@ -77,6 +77,10 @@ type Result struct {
 	Source, SourceKind string
 	// RemovedHidden counts hidden segments the tool itself removed.
 	RemovedHidden int
+	// Question, when set, is returned instead of any content: the tool
+	// needs the user's answer first (an input request); the client
+	// retries the call with it.
+	Question *mcp.CallToolResult
 }
 
 // Annotations are the MCP tool hints.
@@ -234,6 +238,12 @@ func (t *Tool) Invoke(ctx context.Context, env *Env, c *Call) *mcp.CallToolResul
 	r, err := t.run(ctx, c, args)
 	if err != nil {
 		return fail(nil, err)
+	}
+	if r.Question != nil {
+		if env.Hooks.Audit != nil {
+			env.Hooks.Audit(ctx, c, nil, nil, time.Since(start))
+		}
+		return r.Question
 	}
 	took := time.Since(start)
 	var replaced *mcp.CallToolResult

@@ -10,7 +10,8 @@ import (
 
 // TestGuestDependencies keeps the guest agent small and free of host code:
 // besides the standard library it may import only the guest packages,
-// golang.org/x/sys and yamux. In particular never mcp, tools, vm/qemu,
+// golang.org/x/sys, yamux and golang.org/x/net/html (the browser tools
+// parse pages inside the VM, never on the host). In particular never mcp, tools, vm/qemu,
 // vm/vz, rootfs or mcp-go.
 func TestGuestDependencies(t *testing.T) {
 	cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".")
@@ -22,9 +23,12 @@ func TestGuestDependencies(t *testing.T) {
 	allowed := []string{
 		"github.com/airlock-dev/airlock/cmd/airlock-guest",
 		"github.com/airlock-dev/airlock/vm/guest",
+		"github.com/airlock-dev/airlock/vm/guest/webpage",
 		"github.com/airlock-dev/airlock/vm/guestproto",
 		"github.com/hashicorp/yamux",
 		"golang.org/x/sys/",
+		"golang.org/x/net/html",
+		"golang.org/x/net/html/atom",
 	}
 	var n int
 	for _, pkg := range strings.Fields(string(out)) {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/airlock-dev/airlock/approvals"
+	"github.com/airlock-dev/airlock/egress"
 	"github.com/airlock-dev/airlock/mcp"
 	"github.com/airlock-dev/airlock/tools"
 	"github.com/airlock-dev/airlock/vm"
@@ -39,6 +40,11 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	policyFile := fs.String("policy", "", "approval policy file (JSON; see `airlock policy show`)")
 	stateDir := fs.String("state-dir", "", "audit logs and journals (default $AIRLOCK_STATE_DIR, $XDG_STATE_HOME/airlock or ~/.local/state/airlock)")
 	approve := fs.String("approve", "", "pre-approve these kinds for scripted agents without elicitation, e.g. delete,overwrite (recorded as pre-approved)")
+	var allowHosts, denyHosts multiFlag
+	fs.Var(&allowHosts, "allow-host", "web: allow this host (example.com, *.example.com, an exact IP such as 127.0.0.1, each optionally :PORT); repeatable")
+	fs.Var(&denyHosts, "deny-host", "web: deny this host (same syntax; deny wins); repeatable")
+	netMode := fs.String("net", "ask", "web: hosts no rule names: ask (the user approves each, per session), deny, or allow")
+	caFile := fs.String("ca-file", "", "web: PEM file of extra certificate authorities the sandbox trusts for HTTPS")
 	injection := fs.String("injection", "", "what to do with content flagged as prompt injection: annotate (warn; the default), redact, or quarantine (withhold until the user releases it); overrides the policy file")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -63,6 +69,16 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
+	network, err := networkPolicy(allowHosts, denyHosts, *netMode)
+	if err != nil {
+		return err
+	}
+	var extraCAs []byte
+	if *caFile != "" {
+		if extraCAs, err = os.ReadFile(*caFile); err != nil {
+			return usageError{"--ca-file: " + err.Error()}
+		}
+	}
 	if *stateDir == "" {
 		if *stateDir, err = defaultStateDir(); err != nil {
 			return err
@@ -77,17 +93,20 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	cfg := mcp.Config{
-		Version:  version,
-		Mounts:   ms,
-		Backend:  backend,
-		Policy:   &policy,
-		StateDir: *stateDir,
+		Version:      version,
+		Mounts:       ms,
+		Backend:      backend,
+		Policy:       &policy,
+		StateDir:     *stateDir,
+		Network:      network,
+		ExtraRootCAs: string(extraCAs),
 		OnApproval: func(_ context.Context, r approvals.Record) {
 			log.Info("approval", "tool", r.Tool, "session", r.Session, "allowed", r.Allowed, "by", r.By, "answer", r.Answer, "reason", r.Reason)
 		},
 		VM:  vm.Config{Image: vm.Image{Kernel: img.Kernel, Initrd: img.Initrd, ID: img.Manifest.ID}, MemoryMiB: *memory},
 		Log: log,
 	}
+	log.Info("network", "policy", network.String())
 	for _, m := range ms {
 		mode := "read-only"
 		if !m.ReadOnly {
@@ -164,4 +183,18 @@ func loadToken(file string, stderr io.Writer) (string, error) {
 	tok := hex.EncodeToString(b)
 	fmt.Fprintf(stderr, "airlock: HTTP bearer token (send as Authorization: Bearer <token>):\n%s\n", tok)
 	return tok, nil
+}
+
+// networkPolicy builds the egress policy from the flags; a bad rule or
+// mode is a usage error naming it.
+func networkPolicy(allow, deny []string, mode string) (egress.Policy, error) {
+	m, err := egress.ParseMode(mode)
+	if err != nil {
+		return egress.Policy{}, usageError{"--net: " + err.Error()}
+	}
+	p := egress.Policy{Allow: allow, Deny: deny, Unknown: m}
+	if err := p.Validate(); err != nil {
+		return p, usageError{"--allow-host/--deny-host: " + err.Error()}
+	}
+	return p, nil
 }

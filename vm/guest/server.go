@@ -52,6 +52,8 @@ type server struct {
 	cfg    Config
 	log    *slog.Logger
 	mounts map[string]*mount
+	proxy  *connectProxy // the only way out of the VM; nil if it failed to start
+	web    webState
 }
 
 // Serve performs the handshake on conn and serves the host's requests until
@@ -59,7 +61,7 @@ type server struct {
 // ErrShutdown). It closes conn before returning.
 func Serve(ctx context.Context, conn io.ReadWriteCloser, cfg Config) error {
 	defer conn.Close()
-	s := &server{cfg: cfg, log: cfg.Logger, mounts: map[string]*mount{}}
+	s := &server{cfg: cfg, log: cfg.Logger, mounts: map[string]*mount{}, web: webState{cur: -1}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -96,6 +98,12 @@ func Serve(ctx context.Context, conn io.ReadWriteCloser, cfg Config) error {
 		<-ctx.Done()
 		sess.Close()
 	}()
+	if p, err := startProxy(ctx, sess, s.log); err != nil {
+		s.log.Warn("no egress proxy; web tools will fail", "err", err)
+	} else {
+		s.proxy = p
+		defer p.close()
+	}
 
 	var (
 		wg       sync.WaitGroup
@@ -290,6 +298,23 @@ func (s *server) dispatch(ctx context.Context, st net.Conn, req guestproto.Reque
 		return handle(st, req, func(a guestproto.CopyArgs) (any, error) { return s.copy(ctx, a) })
 	case guestproto.OpDelete:
 		return handle(st, req, func(a guestproto.DeleteArgs) (any, error) { return s.delete(ctx, a) })
+	case guestproto.OpWebConfig:
+		return handle(st, req, s.webConfig)
+	case guestproto.OpWebFetch:
+		return handle(st, req, func(a guestproto.FetchArgs) (any, error) { return s.webFetch(ctx, a) })
+	case guestproto.OpBrowserNavigate:
+		return handle(st, req, func(a guestproto.FetchArgs) (any, error) { return s.navigate(ctx, a) })
+	case guestproto.OpBrowserBack:
+		return handle(st, req, s.back)
+	case guestproto.OpBrowserFind:
+		return handle(st, req, s.findText)
+	case guestproto.OpBrowserLinks:
+		return handle(st, req, s.links)
+	case guestproto.OpProbeNet:
+		if !s.cfg.SelfTest {
+			return &guestproto.Error{Code: guestproto.CodeUnsupported, Message: "self-test probes are disabled"}
+		}
+		return handle(st, req, func(a guestproto.ProbeNetArgs) (any, error) { return probeNet(ctx, a), nil })
 	case guestproto.OpProbeStat, guestproto.OpProbeWrite, guestproto.OpProbeMounts, guestproto.OpProbeZero:
 		if !s.cfg.SelfTest {
 			return &guestproto.Error{Code: guestproto.CodeUnsupported, Message: "self-test probes are disabled"}

@@ -55,6 +55,8 @@ type Client struct {
 
 	mu  sync.Mutex
 	err error // first fatal error
+
+	dial dialer // serves the streams the guest opens (its connections)
 }
 
 // Handshake authenticates the guest on conn and starts multiplexing. token
@@ -94,14 +96,16 @@ func Handshake(ctx context.Context, conn net.Conn, token string) (*Client, error
 
 	cfg := yamux.DefaultConfig()
 	cfg.LogOutput = io.Discard
-	cfg.AcceptBacklog = 16 // the guest does not open streams yet; refuse floods
+	cfg.AcceptBacklog = maxDialStreams // the guest opens one stream per connection; bound floods
 	cfg.EnableKeepAlive = false
 	cfg.ConnectionWriteTimeout = 10 * time.Second
 	sess, err := yamux.Client(conn, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("start mux: %w", err)
 	}
-	return &Client{hello: r, sess: sess}, nil
+	c := &Client{hello: r, sess: sess}
+	go c.acceptLoop()
+	return c, nil
 }
 
 func checkHello(r guestproto.HelloReply) error {

@@ -195,13 +195,14 @@ const (
 	CodeUnsupported Code = "unsupported"
 	CodePermission  Code = "permission"
 	CodeInternal    Code = "internal"
+	CodeNetwork     Code = "network" // a web request failed (refused by the host, timed out, TLS...)
 )
 
 var knownCodes = map[Code]bool{
 	CodeNotFound: true, CodeExists: true, CodeIsDir: true, CodeNotDir: true,
 	CodeReadOnly: true, CodeOutside: true, CodeTooLarge: true, CodeNotRegular: true,
 	CodeConflict: true, CodeInvalid: true, CodeUnsupported: true, CodePermission: true,
-	CodeInternal: true,
+	CodeInternal: true, CodeNetwork: true,
 }
 
 // MaxErrorMessage bounds the message of an Error the host accepts.
@@ -237,6 +238,7 @@ var (
 	ErrUnsupported = &Error{Code: CodeUnsupported}
 	ErrPermission  = &Error{Code: CodePermission}
 	ErrInternal    = &Error{Code: CodeInternal}
+	ErrNetwork     = &Error{Code: CodeNetwork}
 )
 
 // Validate checks an Error received from the guest: its code must be known

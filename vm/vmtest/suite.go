@@ -44,6 +44,40 @@ func RunBackendTests(t *testing.T, h Harness) {
 	t.Run("StopIdempotentConcurrent", func(t *testing.T) { testStopConcurrent(t, h) })
 	t.Run("FileConfinement", func(t *testing.T) { testFileConfinement(t, h) })
 	t.Run("CrashDuringOverwrite", func(t *testing.T) { testCrashDuringOverwrite(t, h) })
+	if h.Isolated {
+		t.Run("NoNetworkButTheProxy", func(t *testing.T) { testNoNetwork(t, h) })
+	}
+}
+
+// testNoNetwork proves from inside the guest that the VM has no way out
+// but the egress proxy: a raw TCP connection and a DNS lookup fail, the
+// only interface is loopback, and the proxy itself is refused while the
+// host serves no dials.
+func testNoNetwork(t *testing.T, h Harness) {
+	f := newFixture(t)
+	m := h.start(t, f, true)
+	ctx := callCtx(t)
+	for _, addr := range []string{"1.1.1.1:80", "10.0.2.2:80", "169.254.169.254:80"} {
+		var r guestproto.ProbeNetResult
+		if err := m.Agent().Call(ctx, guestproto.OpProbeNet, guestproto.ProbeNetArgs{Addr: addr, Name: "example.com"}, &r); err != nil {
+			t.Fatalf("probe.net: %v", err)
+		}
+		if r.DialErr == "" {
+			t.Errorf("a raw TCP connection to %s from inside the guest succeeded", addr)
+		}
+		if r.LookupErr == "" {
+			t.Errorf("a DNS lookup from inside the guest succeeded")
+		}
+		if strings.Contains(r.Interfaces, ", ") || !strings.HasPrefix(r.Interfaces, "lo(") {
+			t.Errorf("guest interfaces: %s; want loopback only", r.Interfaces)
+		}
+		t.Logf("%s: dial: %s; lookup: %s; interfaces: %s", addr, r.DialErr, r.LookupErr, r.Interfaces)
+	}
+	// The proxy is the only door, and the host has not opened it.
+	err := m.Agent().Call(ctx, guestproto.OpWebFetch, guestproto.FetchArgs{URL: "http://1.1.1.1/"}, nil)
+	if !errors.Is(err, guestproto.ErrNetwork) || !strings.Contains(err.Error(), "no network access") {
+		t.Errorf("fetch with no host dialer: err = %v, want a network error saying there is no network access", err)
+	}
 }
 
 // fixture is a pair of shares on the host plus a file outside both.
