@@ -166,12 +166,20 @@ func (c *callConn) CloseWrite() error {
 // Allow implements web.Egress.
 func (e *sessionEgress) Allow(ctx context.Context, c *tools.Call, host string, port int) (*mcpgo.CallToolResult, error) {
 	if strings.HasPrefix(c.Elicit.State, netPrefix) {
-		if err := e.answer(c); err != nil {
+		ah, ap, err := e.answer(c)
+		if ah != "" {
+			e.s.activity(ctx, mcpgo.LoggingLevelInfo, map[string]any{"event": "network_answer", "host": ah, "port": ap,
+				"allowed": err == nil})
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	needAsk, err := e.gate.Check(host, port)
 	if err != nil {
+		// The gate logged it; the client watching activity sees it too.
+		e.s.activity(ctx, mcpgo.LoggingLevelWarning, map[string]any{"event": "network", "host": host, "port": port,
+			"verdict": string(egress.Denied), "reason": err.Error()})
 		return nil, tools.Userf("%v", err)
 	}
 	if !needAsk {
@@ -221,10 +229,10 @@ func (e *sessionEgress) Allow(ctx context.Context, c *tools.Call, host string, p
 // answer applies the user's answer that a retried call carries. An answer
 // that does not match a question this server asked for this session and
 // call is refused.
-func (e *sessionEgress) answer(c *tools.Call) error {
+func (e *sessionEgress) answer(c *tools.Call) (host string, port int, err error) {
 	digest, err := callDigest(c.Tool.Name, c.Args)
 	if err != nil {
-		return err
+		return "", 0, err
 	}
 	e.mu.Lock()
 	q, ok := e.asks[c.Elicit.State]
@@ -233,18 +241,18 @@ func (e *sessionEgress) answer(c *tools.Call) error {
 	}
 	e.mu.Unlock()
 	if !ok || q.session != c.Session || time.Now().After(q.expires) {
-		return tools.Userf("no such pending network question (it expired or was answered); call again to ask anew")
+		return "", 0, tools.Userf("no such pending network question (it expired or was answered); call again to ask anew")
 	}
 	if q.digest != digest {
-		return tools.Userf("the answer was for a different call")
+		return "", 0, tools.Userf("the answer was for a different call")
 	}
 	ans := server.ElicitationResponse(c.Elicit.Responses, netAskID)
 	allowed := ans != nil && ans.Action == mcpgo.ElicitationResponseActionAccept && isTrue(ans.Content, "allow")
 	e.gate.Answer(q.host, q.port, allowed)
 	if !allowed {
-		return tools.Userf("the user declined access to %s; nothing was fetched", net.JoinHostPort(q.host, fmt.Sprint(q.port)))
+		return q.host, q.port, tools.Userf("the user declined access to %s; nothing was fetched", net.JoinHostPort(q.host, fmt.Sprint(q.port)))
 	}
-	return nil
+	return q.host, q.port, nil
 }
 
 // Begin implements web.Egress.
