@@ -174,7 +174,16 @@ func (f *webFixture) networkLog(t *testing.T) []map[string]any {
 // and checks every refusal the egress policy must make.
 func TestWebThroughVM(t *testing.T) {
 	vmtest.RequireQEMU(t)
-	f := newWebFixture(t, &qemu.Backend{RunDir: t.TempDir()}, vmtest.Image(t))
+	runWebTests(t, newWebFixture(t, &qemu.Backend{RunDir: t.TempDir()}, vmtest.Image(t)))
+}
+
+// TestWebFake runs the same checks with the agent in-process: the proxy,
+// the dial streams and the gate are all real, only the VM is not.
+func TestWebFake(t *testing.T) {
+	runWebTests(t, newWebFixture(t, &vmtest.Fake{}, vm.Image{}))
+}
+
+func runWebTests(t *testing.T, f *webFixture) {
 	plain, tls := f.plain.URL, f.tls.URL
 
 	t.Run("fetch", func(t *testing.T) {
