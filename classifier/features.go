@@ -127,7 +127,10 @@ func collectEvidence(fs []Finding, st *instructionStats) evidence {
 	}
 	l := func(k string) float64 { return math.Log1p(float64(n[k])) }
 	set(denseInvisible, l(KindInvisible))
-	set(denseHidden, l(KindHiddenHTML))
+	// Hiding is common and harmless (menus, dialogs, screen-reader
+	// text); hiding an instruction is not. Count hidden spans that hold
+	// instruction-like evidence.
+	set(denseHidden, math.Log1p(float64(hiddenInstructions(fs))))
 	set(denseEncoded, l(KindEncoded))
 	set(denseTemplate, l(KindChatTemplate))
 	set(denseTool, l(KindToolImitation))
@@ -185,4 +188,27 @@ func tokensIn(toks []token, a, b int) []token {
 		j++
 	}
 	return toks[i:j]
+}
+
+// hiddenInstructions counts the hidden-HTML and invisible-text findings
+// that overlap a finding of instruction-like evidence.
+func hiddenInstructions(fs []Finding) int {
+	n := 0
+	for _, h := range fs {
+		if h.Kind != KindHiddenHTML && h.Kind != KindInvisible {
+			continue
+		}
+		for _, f := range fs {
+			if instructionLike[f.Kind] && f.Start < h.End && h.Start < f.End {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// instructionLike are the finding kinds that carry an instruction.
+var instructionLike = map[string]bool{
+	KindAIInstruction: true, KindChatTemplate: true, KindToolImitation: true, KindExfilLink: true, KindEncoded: true,
 }

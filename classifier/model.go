@@ -198,3 +198,6 @@ func label(score, threshold, high float64) (string, bool) {
 	}
 	return "clean", false
 }
+
+// Threshold returns the calibrated score at which Scan flags content.
+func (m *Model) Threshold() float64 { return float64(m.threshold) }

@@ -7,13 +7,23 @@ import (
 // ruleFindings runs the rule detectors over text (already free of invisible
 // characters) and returns findings with spans in text.
 func ruleFindings(text string, st *instructionStats) []Finding {
+	return ruleFindingsMasked(text, text, st)
+}
+
+// ruleFindingsMasked is ruleFindings where the instruction detector (and
+// the model's tokens, collected in st) read words, a copy of text with
+// markup blanked out (see maskMarkup); spans are the same in both.
+func ruleFindingsMasked(text, words string, st *instructionStats) []Finding {
 	var fs []Finding
 	lower := asciiLower(text)
-	st.lower = lower
 	fs = append(fs, findTemplatesLower(text, lower)...)
 	fs = append(fs, findExfilLinksLower(text, lower)...)
 	fs = append(fs, findEncoded(text)...)
-	fs = append(fs, findInstructions(text, st)...)
+	if words != text {
+		lower = asciiLower(words)
+	}
+	st.lower = lower
+	fs = append(fs, findInstructions(words, st)...)
 	return fs
 }
 
@@ -148,6 +158,11 @@ func scanInstructions(text string, onHit func(w instructionWindow), st *instruct
 			cur.cues[cueVocative]++
 		}
 		cuesOf(t, func(cat int) {
+			if cat == cueMeta && inAddress(text, t.start, t.end) {
+				// "attacker" in collect.attacker.example is a name, not
+				// writing about attacks.
+				return
+			}
 			cur.cues[cat]++
 			if cat == cueOverride && (inSentence <= 2 || vocativeAfter(text[:t.start], max(0, t.start-2))) {
 				cur.cues[cueImperative]++
@@ -302,4 +317,22 @@ func findTemplatesLower(text, lower string) []Finding {
 		}
 	}
 	return fs
+}
+
+// inAddress reports whether the word text[start:end] is part of a URL, an
+// e-mail address or a host name rather than prose: its run of
+// non-space characters holds "://" or "@", or the word is a dotted label.
+func inAddress(text string, start, end int) bool {
+	if start > 0 && (text[start-1] == '.' || text[start-1] == '@') {
+		return true
+	}
+	if end+1 < len(text) && text[end] == '.' && isAlnum(text[end+1]) {
+		return true
+	}
+	a := start
+	for a > 0 && start-a < 256 && text[a-1] != ' ' && text[a-1] != '\n' && text[a-1] != '\t' {
+		a--
+	}
+	run := text[a:end]
+	return strings.Contains(run, "://") || strings.Contains(run, "@")
 }

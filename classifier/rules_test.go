@@ -3,6 +3,7 @@ package classifier
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"strings"
 	"testing"
 )
 
@@ -61,6 +62,25 @@ func TestRuleNegatives(t *testing.T) {
 	} {
 		if fs := ruleFindings(in, &instructionStats{}); len(fs) != 0 {
 			t.Errorf("false positive on %q: %+v", in, fs)
+		}
+	}
+}
+
+func TestInAddress(t *testing.T) {
+	for _, c := range []struct {
+		text, word string
+		want       bool
+	}{
+		{"send it to https://collect.attacker.example/k now", "attacker", true},
+		{"mail ops@attacker.example today", "attacker", true},
+		{"the attacker.example domain", "attacker", true},
+		{"see https://example.org/attack-notes", "attack", true},
+		{"the attacker wrote a payload", "attacker", false},
+		{"an attack. Then", "attack", false},
+	} {
+		i := strings.Index(c.text, c.word)
+		if got := inAddress(c.text, i, i+len(c.word)); got != c.want {
+			t.Errorf("inAddress(%q, %q) = %v, want %v", c.text, c.word, got, c.want)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package classifier
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // Scan inspects content for prompt injection and returns a calibrated score,
 // a label and the evidence behind it. It never fails: oversized or odd input
@@ -49,7 +52,11 @@ func collect(content string, kind Kind, sc *scratch) ([]Finding, string, []int, 
 	}
 	text, off := stripInvisible(content, inv)
 	st := instructionStats{keep: true, toks: sc.toks[:0]}
-	for _, f := range ruleFindings(text, &st) {
+	words := text
+	if kind == HTML || (kind == Markdown && strings.IndexByte(text, '<') >= 0) {
+		words = maskMarkup(text)
+	}
+	for _, f := range ruleFindingsMasked(text, words, &st) {
 		if off != nil {
 			f.Start, f.End = off[f.Start], off[f.End]
 		}

@@ -44,20 +44,22 @@ func TestNetworkQuestionIsBoundToSessionAndCall(t *testing.T) {
 		}
 		return r.RequestState
 	}
-	for name, tc := range map[string]struct {
+	// In order: the decline, last, is remembered for the session.
+	for _, tc := range []struct {
+		name    string
 		session string
 		state   func() string
 		args    map[string]any
 		want    string
 	}{
-		"forged state":  {"s1", func() string { return netPrefix + "forged" }, args, "no such pending network question"},
-		"other session": {"s2", func() string { return ask("s1") }, args, "no such pending network question"},
-		"other call":    {"s1", func() string { return ask("s1") }, map[string]any{"url": "http://unknown.example.org/x"}, "different call"},
-		"declined":      {"s1", func() string { return ask("s1") }, args, "declined access to unknown.example.org:80"},
+		{"forged state", "s1", func() string { return netPrefix + "forged" }, args, "no such pending network question"},
+		{"other session", "s2", func() string { return ask("s1") }, args, "no such pending network question"},
+		{"other call", "s1", func() string { return ask("s1") }, map[string]any{"url": "http://unknown.example.org/x"}, "different call"},
+		{"declined", "s1", func() string { return ask("s1") }, args, "declined access to unknown.example.org:80"},
 	} {
-		t.Run(name, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			state := tc.state()
-			r := s.invoke(t, tc.session, "web_fetch", tc.args, tools.Elicit{Capable: true, State: state, Responses: netAnswer(name != "declined")})
+			r := s.invoke(t, tc.session, "web_fetch", tc.args, tools.Elicit{Capable: true, State: state, Responses: netAnswer(tc.name != "declined")})
 			if text := resultText(r); !r.IsError || !strings.Contains(text, tc.want) {
 				t.Errorf("got %s, want an error containing %q", text, tc.want)
 			}

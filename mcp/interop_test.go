@@ -64,8 +64,8 @@ func goldenToolNames(t *testing.T) []string {
 		names = append(names, tl.Name)
 	}
 	slices.Sort(names)
-	if len(names) != 16 {
-		t.Fatalf("golden catalog has %d tools, want 16: %v", len(names), names)
+	if len(names) != 21 {
+		t.Fatalf("golden catalog has %d tools, want 21 (16 file and 5 web tools): %v", len(names), names)
 	}
 	return names
 }
@@ -132,8 +132,8 @@ func TestTypeScriptSDKClient(t *testing.T) {
 		t.Errorf("ts-client: %s", msg)
 	}
 
-	if sum.ToolCount != 16 || !slices.Equal(sum.Tools, goldenToolNames(t)) {
-		t.Errorf("SDK listed %d tools %v, want the 16 of the golden catalog", sum.ToolCount, sum.Tools)
+	if sum.ToolCount != 21 || !slices.Equal(sum.Tools, goldenToolNames(t)) {
+		t.Errorf("SDK listed %d tools %v, want the 21 of the golden catalog", sum.ToolCount, sum.Tools)
 	}
 	if sum.ServerInfo.Name != "airlock" || sum.ProtocolVersion == "" {
 		t.Errorf("serverInfo %+v, protocol %q", sum.ServerInfo, sum.ProtocolVersion)

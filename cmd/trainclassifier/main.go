@@ -24,20 +24,38 @@ func main() {
 	n := flag.Int("n", 4000, "number of corpus documents")
 	corpus := flag.String("corpus", "classifier/testdata/corpus.jsonl", "corpus output path")
 	out := flag.String("out", "classifier/model.bin", "model output path")
+	extra := flag.String("extra", "classifier/testdata/handwritten.jsonl", "hand-written training documents (JSON lines), all used for training; \"\" for none")
+	cv := flag.Int("cv", 0, "instead of training, cross-validate settings with this many folds over the hand-written documents")
 	flag.Parse()
-	if err := run(*seed, *n, *corpus, *out); err != nil {
+	if *cv > 1 {
+		hand, err := readExtra(*extra)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "trainclassifier:", err)
+			os.Exit(1)
+		}
+		crossValidate(classifier.GenerateCorpus(*seed, *n), hand, *cv)
+		return
+	}
+	if err := run(*seed, *n, *corpus, *extra, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "trainclassifier:", err)
 		os.Exit(1)
 	}
 }
 
-func run(seed int64, n int, corpusPath, outPath string) error {
+func run(seed int64, n int, corpusPath, extraPath, outPath string) error {
 	xs := classifier.GenerateCorpus(seed, n)
 	if err := writeCorpus(corpusPath, xs); err != nil {
 		return err
 	}
+	var hand []classifier.Example
+	if extraPath != "" {
+		var err error
+		if hand, err = readExtra(extraPath); err != nil {
+			return err
+		}
+	}
 	opt := classifier.DefaultTrainOptions
-	m := classifier.Train(xs, opt)
+	m := classifier.Train(append(append([]classifier.Example(nil), xs...), hand...), opt)
 	b, err := m.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("encode model: %w", err)
@@ -51,7 +69,7 @@ func run(seed int64, n int, corpusPath, outPath string) error {
 			test = append(test, x)
 		}
 	}
-	fmt.Printf("corpus: %d documents, %d held out by family\n\nHELD-OUT (family split):\n%s\n", len(xs), len(test),
+	fmt.Printf("corpus: %d generated documents, %d held out by family; %d hand-written documents for training; threshold %.3f\n\nHELD-OUT (family split):\n%s\n", len(xs), len(test), len(hand), m.Threshold(),
 		classifier.Report(classifier.ScoreExamples(m, test)))
 
 	// Random split, for comparison only: it measures template memorisation.
@@ -69,6 +87,32 @@ func run(seed int64, n int, corpusPath, outPath string) error {
 	rm := classifier.Train(rs, opt)
 	fmt.Printf("RANDOM SPLIT (not a generalisation measure):\nall: %v\n", classifier.Evaluate(classifier.ScoreExamples(rm, rtest)))
 	return nil
+}
+
+// readExtra reads hand-written training documents. They are all training
+// data ("train" split, family "handwritten"); the trainer keeps a share of
+// them apart for calibration.
+func readExtra(path string) ([]classifier.Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var xs []classifier.Example
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		var x classifier.Example
+		if err := json.Unmarshal(sc.Bytes(), &x); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", path, n, err)
+		}
+		if (x.Label != 0 && x.Label != 1) || !x.Kind.Valid() || x.Text == "" {
+			return nil, fmt.Errorf("%s line %d: want text, a valid kind and label 0 or 1", path, n)
+		}
+		x.Split, x.Family = "train", "handwritten"
+		xs = append(xs, x)
+	}
+	return xs, sc.Err()
 }
 
 func writeCorpus(path string, xs []classifier.Example) error {
@@ -89,4 +133,40 @@ func writeCorpus(path string, xs []classifier.Example) error {
 		return fmt.Errorf("write corpus: %w", err)
 	}
 	return f.Close()
+}
+
+// crossValidate estimates, for each setting, how the model does on
+// realistic documents it has not seen: k-fold over the hand-written
+// documents (the generated corpus is always in training). It never looks
+// at the blind set.
+func crossValidate(gen, hand []classifier.Example, k int) {
+	type setting struct {
+		name string
+		opt  classifier.TrainOptions
+	}
+	base := classifier.DefaultTrainOptions
+	var grid []setting
+	for _, w := range []int{1, 4, 8, 16, 32} {
+		for _, l2 := range []float64{1e-5} {
+			o := base
+			o.HandWeight, o.L2 = w, l2
+			grid = append(grid, setting{fmt.Sprintf("handWeight=%d L2=%g", w, l2), o})
+		}
+	}
+	for _, st := range grid {
+		var scored []classifier.Scored
+		for fold := 0; fold < k; fold++ {
+			var train, test []classifier.Example
+			for i, x := range hand {
+				if i%k == fold {
+					test = append(test, x)
+				} else {
+					train = append(train, x)
+				}
+			}
+			m := classifier.Train(append(append([]classifier.Example(nil), gen...), train...), st.opt)
+			scored = append(scored, classifier.ScoreExamples(m, test)...)
+		}
+		fmt.Printf("%-24s %v\n", st.name, classifier.Evaluate(scored))
+	}
 }

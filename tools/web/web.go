@@ -328,7 +328,11 @@ func browserFind() tools.Tool {
 			}
 			c.Paths = append(c.Paths, r.URL)
 			var b strings.Builder
-			fmt.Fprintf(&b, "%d match(es) for %q in %s", r.Total, a.Text, r.URL)
+			total := fmt.Sprint(r.Total)
+			if r.Total >= 1000 {
+				total = "1000 or more"
+			}
+			fmt.Fprintf(&b, "%s match(es) for %q in %s", total, a.Text, r.URL)
 			if len(r.Matches) < r.Total {
 				fmt.Fprintf(&b, " (showing %d)", len(r.Matches))
 			}

@@ -268,7 +268,8 @@ func (s *server) findText(a guestproto.FindTextArgs) (any, error) {
 	if a.Max <= 0 {
 		a.Max = 20
 	}
-	all := webpage.Find(p.Markdown, a.Query, min(a.Context, 1000), 100000)
+	// Find stops at 1000 matches; Total is then a lower bound.
+	all := webpage.Find(p.Markdown, a.Query, min(a.Context, 1000), 1000)
 	r := guestproto.FindTextResult{URL: p.URL, Total: len(all)}
 	for _, m := range all[:min(len(all), a.Max, 200)] {
 		r.Matches = append(r.Matches, guestproto.TextMatch{Line: m.Line, Text: m.Text})

@@ -2,8 +2,10 @@ package webpage
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,5 +74,41 @@ func BenchmarkParseDeep(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Parse(page, "text/html", nil, Options{})
+	}
+}
+
+// hostilePages are inputs built to hit the limits: deep or wide nesting,
+// formatting elements the HTML parser reconstructs, huge stylesheets and
+// attributes, markup-heavy text. Each is cut by MaxInput or MaxTags.
+func hostilePages() map[string][]byte {
+	var formatting strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&formatting, "<b id=%d>", i)
+	}
+	formatting.WriteString(strings.Repeat("<p>x</p>", 100_000))
+	return map[string][]byte{
+		"formatting": []byte(formatting.String()),
+		"tables":     []byte(strings.Repeat("<table><tr><td>", 60_000)),
+		"spans":      []byte(strings.Repeat("<span style='color:red'>", 190_000)),
+		"quotes":     []byte(strings.Repeat("<blockquote>", 190_000)),
+		"css": []byte("<style>" + strings.Repeat(".a{display:none}@media (min-width:1px){", 100_000) + "</style>" +
+			strings.Repeat("<p class=a>x</p>", 50_000)),
+		"links": []byte(strings.Repeat("<a href=/x>y</a>", 60_000)),
+		"text":  []byte(strings.Repeat("a_*[b] ", 700_000)),
+		"class": []byte("<div class='" + strings.Repeat("a ", 2_000_000) + "'>x</div>"),
+	}
+}
+
+// BenchmarkParseHostile parses each hostile page.
+func BenchmarkParseHostile(b *testing.B) {
+	pages := hostilePages()
+	for _, name := range slices.Sorted(maps.Keys(pages)) {
+		page := pages[name]
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(page)))
+			for b.Loop() {
+				Parse(page, "text/html", testBase, Options{})
+			}
+		})
 	}
 }

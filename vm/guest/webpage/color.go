@@ -28,6 +28,9 @@ func (c colour) near(d colour) bool {
 // parseColour parses a CSS colour: a name, #rgb[a], #rrggbb[aa], rgb[a]()
 // or hsl[a]() in comma or space syntax, or transparent.
 func parseColour(v string) (colour, bool) {
+	if v == "" {
+		return colour{}, false
+	}
 	v = strings.TrimSpace(strings.ToLower(v))
 	if v == "transparent" {
 		return colour{}, true
@@ -136,6 +139,9 @@ func hsl(h, s, l float64) (uint8, uint8, uint8) {
 // painted (the colour under the text is then unknown); set is false when
 // the value paints nothing (none, transparent, or no colour given).
 func backgroundColour(v string) (c colour, known, set bool) {
+	if v == "" {
+		return colour{}, false, false
+	}
 	for _, tok := range splitTop(strings.ReplaceAll(v, ",", " , "), ' ') {
 		switch {
 		case strings.Contains(tok, "url(") || strings.Contains(tok, "gradient(") || strings.Contains(tok, "image("):

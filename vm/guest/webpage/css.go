@@ -24,13 +24,18 @@ var styleProps = map[string]bool{
 	"margin-left": true, "margin-top": true, "text-indent": true, "transform": true,
 	"color": true, "background": true, "background-color": true, "background-image": true,
 	"background-clip": true, "-webkit-background-clip": true,
+	"-webkit-text-fill-color": true, "filter": true, "content-visibility": true,
 }
 
 // inlineOnly are the properties honoured only in style attributes:
-// stylesheet opacity and font-size rules are mostly script-driven fade-ins
-// and inline-block layout hacks, and text colour from a stylesheet is too
-// often paired with a background from an external one.
-var inlineOnly = map[string]bool{"opacity": true, "font-size": true, "color": true, "transform": true}
+// stylesheet opacity, filter and transform rules are mostly script-driven
+// animations, font-size 0 an inline-block layout hack, and text colour
+// from a stylesheet is too often paired with a background from an
+// external one.
+var inlineOnly = map[string]bool{
+	"opacity": true, "font-size": true, "color": true, "transform": true, "filter": true,
+	"-webkit-text-fill-color": true,
+}
 
 // parseDecls parses a declaration list ("a: b; c: d !important"),
 // keeping the properties in styleProps.
@@ -217,10 +222,10 @@ func mediaQuery(q string) bool {
 		if q[0] == '(' {
 			end := strings.IndexByte(q, ')')
 			if end < 0 {
-				end = len(q) - 1
+				end = len(q)
 			}
 			ok = mediaFeature(q[1:end])
-			q = q[end+1:]
+			q = q[min(end+1, len(q)):]
 			continue
 		}
 		word := q

@@ -96,7 +96,7 @@ func parseSimple(s string) *html.Node {
 			if voidElement(t.DataAtom) || (tt == html.SelfClosingTagToken && n.Namespace != "") {
 				continue
 			}
-			stack = append(stack, n)
+			stack = push(stack, n)
 			open[n.Data]++
 			if n.Namespace != "" {
 				foreign++
@@ -193,6 +193,18 @@ func walk(root *html.Node, enter func(*html.Node) bool, leave func(*html.Node)) 
 	}
 }
 
+// push appends v to the stack s, doubling its capacity when full: deep
+// trees make long stacks, and append grows large slices by only a
+// quarter, copying several times as much.
+func push[T any](s []T, v T) []T {
+	if len(s) == cap(s) {
+		n := make([]T, len(s), 2*len(s)+8)
+		copy(n, s)
+		s = n
+	}
+	return append(s, v)
+}
+
 // attr returns the value of n's attribute key, or "".
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
@@ -201,6 +213,16 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// maxAttrScan bounds the bytes of a class or id attribute the
+// heuristics look at: a hostile attribute of megabytes costs no more than
+// a long one.
+const maxAttrScan = 4096
+
+// classAttr returns n's class attribute, cut at maxAttrScan bytes.
+func classAttr(n *html.Node) string {
+	return cutUTF8(attr(n, "class"), maxAttrScan)
 }
 
 // hasAttr reports whether n has the attribute key.

@@ -36,7 +36,7 @@ func findHidden(doc *html.Node, sh *sheet) (hidden map[*html.Node]string, rootHi
 	walk(doc, func(n *html.Node) bool {
 		switch n.Type {
 		case html.DocumentNode:
-			stack = append(stack, stack[len(stack)-1])
+			stack = push(stack, stack[len(stack)-1])
 			return true
 		case html.ElementNode:
 		default:
@@ -60,7 +60,7 @@ func findHidden(doc *html.Node, sh *sheet) (hidden map[*html.Node]string, rootHi
 				return false
 			}
 		}
-		stack = append(stack, p)
+		stack = push(stack, p)
 		return true
 	}, func(*html.Node) { stack = stack[:len(stack)-1] })
 	return hidden, rootHidden
@@ -77,7 +77,7 @@ var hidingClasses = wordSet("hidden d-none invisible is-hidden sr-only visually-
 // show it again on a desktop screen ("md:block", "d-lg-flex").
 func hidingClass(n *html.Node, sh *sheet) bool {
 	hit := false
-	for _, c := range strings.Fields(attr(n, "class")) {
+	for _, c := range strings.Fields(classAttr(n)) {
 		if strings.ContainsRune(c, ':') || responsiveDisplay(c) {
 			return false
 		}
@@ -108,11 +108,13 @@ func hiddenReason(n *html.Node, st map[string]winner, parent paint) (string, pai
 	p := parent
 	get := func(prop string) string { return st[prop].val }
 	fgHere, bgHere := false, false
-	if c, ok := parseColour(get("color")); ok {
+	if c, ok := parseColour(get("-webkit-text-fill-color")); ok {
 		p.fg, p.fgSet, fgHere = c, true, true
-	} else if c, ok := parseColour(attr(n, "color")); ok && n.DataAtom == atom.Font {
+	} else if c, ok := parseColour(get("color")); ok {
 		p.fg, p.fgSet, fgHere = c, true, true
-	} else if c, ok := parseColour(attr(n, "text")); ok && n.DataAtom == atom.Body {
+	} else if c, ok := parseColour(attr(n, "color")); n.DataAtom == atom.Font && ok {
+		p.fg, p.fgSet, fgHere = c, true, true
+	} else if c, ok := parseColour(attr(n, "text")); n.DataAtom == atom.Body && ok {
 		p.fg, p.fgSet, fgHere = c, true, true
 	}
 	if img := get("background-image"); img != "" && img != "none" {
@@ -144,11 +146,16 @@ func hiddenReason(n *html.Node, st map[string]winner, parent paint) (string, pai
 	if firstWord(get("display")) == "none" {
 		return ReasonDisplay, p
 	}
-	if v := firstWord(get("visibility")); v == "hidden" || v == "collapse" {
+	if v := firstWord(get("visibility")); v == "hidden" || v == "collapse" || get("content-visibility") == "hidden" {
 		return ReasonVisibility, p
 	}
 	if o, ok := number(get("opacity"), 1); ok && o <= maxOpacity {
 		return ReasonOpacity, p
+	}
+	if f, ok := strings.CutPrefix(get("filter"), "opacity("); ok {
+		if o, ok := number(strings.TrimSpace(strings.TrimSuffix(f, ")")), 1); ok && o <= maxOpacity {
+			return ReasonOpacity, p
+		}
 	}
 	if fs, ok := cssLength(get("font-size")); ok && fs <= maxFontSize {
 		return ReasonFontSize, p
@@ -196,13 +203,15 @@ func geometryReason(get func(string) string) string {
 	if far("text-indent", offIndent) || far("margin-left", offScreen) || far("margin-top", offScreen) {
 		return ReasonOffScreen
 	}
-	if t := get("transform"); strings.HasPrefix(t, "translate") {
-		if _, args, ok := strings.Cut(t, "("); ok {
-			for _, a := range strings.Fields(strings.NewReplacer(",", " ", ")", " ").Replace(args)) {
-				if v, ok := cssLength(a); ok && v <= offScreen {
-					return ReasonOffScreen
-				}
-			}
+	fn, args, _ := strings.Cut(get("transform"), "(")
+	for _, a := range strings.Fields(strings.NewReplacer(",", " ", ")", " ").Replace(args)) {
+		v, ok := cssLength(a)
+		switch {
+		case !ok:
+		case strings.HasPrefix(fn, "translate") && v <= offScreen:
+			return ReasonOffScreen
+		case strings.HasPrefix(fn, "scale") && v == 0:
+			return ReasonZeroSize
 		}
 	}
 	return ""
@@ -259,136 +268,4 @@ func firstWord(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// recordHidden records in h, in document order, the text of doc a
-// reader would not see: comments, hidden elements, templates, noscript
-// and hidden inputs, wherever they are (a hidden injection outside the
-// main content is still evidence against the page).
-func recordHidden(doc *html.Node, hidden map[*html.Node]string, h *hiddenLog) {
-	add := func(reason, text string) {
-		text, tags := visible(text)
-		h.add(reason, text)
-		h.add(ReasonTagChars, tags)
-	}
-	walk(doc, func(n *html.Node) bool {
-		switch n.Type {
-		case html.DocumentNode:
-			return true
-		case html.CommentNode:
-			add(ReasonComment, n.Data)
-			return false
-		case html.ElementNode:
-		default:
-			return false
-		}
-		if r := hidden[n]; r != "" {
-			add(r, textOf(n, MaxHiddenText))
-			return false
-		}
-		if n.Namespace != "" {
-			return true
-		}
-		switch n.DataAtom {
-		case atom.Template, atom.Noscript:
-			add(ReasonTemplate, textOf(n, MaxHiddenText))
-			return false
-		case atom.Input:
-			if strings.EqualFold(strings.TrimSpace(attr(n, "type")), "hidden") {
-				v := attr(n, "value")
-				if name := attr(n, "name"); name != "" && v != "" {
-					v = name + ": " + v
-				}
-				add(ReasonInput, v)
-			}
-		case atom.Script, atom.Style, atom.Title:
-			return false
-		}
-		return true
-	}, nil)
-}
-
-// hiddenLog collects Hidden records within the package limits.
-type hiddenLog struct {
-	list    []Hidden
-	seen    map[string]bool
-	total   int
-	dropped int
-}
-
-// add records text hidden for reason, whitespace-collapsed and cut;
-// empty text and repeats are ignored.
-func (h *hiddenLog) add(reason, text string) {
-	text = cutRunes(collapse(text), MaxHiddenText)
-	if text == "" {
-		return
-	}
-	key := reason + "\x00" + text
-	if h.seen[key] {
-		return
-	}
-	if len(h.list) >= MaxHidden || h.total+len(text) > maxHiddenTotal {
-		h.dropped++
-		return
-	}
-	if h.seen == nil {
-		h.seen = map[string]bool{}
-	}
-	h.seen[key] = true
-	h.total += len(text)
-	h.list = append(h.list, Hidden{Reason: reason, Text: text})
-}
-
-// finish stores the records in p and notes what did not fit.
-func (h *hiddenLog) finish(p *Page) {
-	p.Hidden = h.list
-	if h.dropped > 0 {
-		p.note("%d more hidden texts not listed", h.dropped)
-	}
-}
-
-// textOf returns the text under n, tags stripped from raw-text elements
-// (noscript holds markup as text), stopping after about limit runes.
-func textOf(n *html.Node, limit int) string {
-	var b strings.Builder
-	walk(n, func(c *html.Node) bool {
-		if b.Len() > 4*limit {
-			return false
-		}
-		switch c.Type {
-		case html.TextNode:
-			t := c.Data
-			if p := c.Parent; p != nil && (p.DataAtom == atom.Noscript || p.DataAtom == atom.Iframe) {
-				t = stripTags(t)
-			}
-			b.WriteString(t)
-			b.WriteByte(' ')
-		case html.ElementNode:
-			switch c.DataAtom {
-			case atom.Script, atom.Style:
-				return false
-			case atom.Img:
-				b.WriteString(attr(c, "alt"))
-				b.WriteByte(' ')
-			}
-			return true
-		}
-		return c == n
-	}, nil)
-	return b.String()
-}
-
-// stripTags returns the text of an HTML fragment held as raw text.
-func stripTags(s string) string {
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return b.String()
-		case html.TextToken:
-			b.Write(z.Text())
-			b.WriteByte(' ')
-		}
-	}
 }

@@ -50,6 +50,10 @@ func TestHiddenTechniques(t *testing.T) {
 		{name: "hsl", html: `<span style="color:hsl(0, 0%, 100%)">SECRET</span>`, reason: ReasonSameColour},
 		{name: "font color", html: `<font color="#ffffff">SECRET</font>`, reason: ReasonSameColour},
 		{name: "bgcolor table", html: `<table bgcolor="#000"><tr><td><font color="black">SECRET</font></td></tr></table>`, reason: ReasonSameColour},
+		{name: "scale 0", html: `<div style="transform:scale(0)">SECRET</div>`, reason: ReasonZeroSize},
+		{name: "filter opacity", html: `<div style="filter: opacity(0%)">SECRET</div>`, reason: ReasonOpacity},
+		{name: "content-visibility", html: `<div style="content-visibility:hidden">SECRET</div>`, reason: ReasonVisibility},
+		{name: "text fill transparent", html: `<span style="-webkit-text-fill-color:transparent">SECRET</span>`, reason: ReasonTransparent},
 		{name: "transparent", html: `<span style="color:transparent">SECRET</span>`, reason: ReasonTransparent},
 		{name: "alpha 0", html: `<span style="color:rgba(0,0,0,0)">SECRET</span>`, reason: ReasonTransparent},
 		{name: "template", html: `<template><p>SECRET</p></template>`, reason: ReasonTemplate},
@@ -131,6 +135,8 @@ func TestVisibleTechniques(t *testing.T) {
 		{name: "white on image", html: `<div style="background:url(hero.jpg) #fff"><span style="color:#fff">SHOWN</span></div>`},
 		{name: "white on gradient", html: `<div style="background-image:linear-gradient(red, blue)"><p style="color:#fff">SHOWN</p></div>`},
 		{name: "gradient text", html: `<h2 style="background:linear-gradient(red,blue);background-clip:text;color:transparent">SHOWN</h2>`},
+		{name: "scale 1", html: `<div style="transform:scale(1)">SHOWN</div>`},
+		{name: "filter blur", html: `<div style="filter:blur(2px)">SHOWN</div>`},
 		{name: "open dialog", html: `<dialog open>SHOWN</dialog>`},
 		{name: "details closed", html: `<details><summary>Sum</summary>SHOWN</details>`},
 		{name: "tailwind responsive", html: `<div class="hidden md:block">SHOWN</div>`},
@@ -165,35 +171,5 @@ func TestVisibleTechniques(t *testing.T) {
 	p := parse(t, `<html><head><style>body{display:none}</style></head><body><p>x</p></body></html>`, Options{})
 	if !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.HasPrefix(n, "the page hides its whole body") }) {
 		t.Errorf("hidden body not noted: %q", p.Notes)
-	}
-}
-
-func TestHiddenLog(t *testing.T) {
-	var h hiddenLog
-	h.add(ReasonComment, "  a \n b ")
-	h.add(ReasonComment, "a b")  // repeat
-	h.add(ReasonDisplay, "a b")  // other reason
-	h.add(ReasonComment, " \n ") // empty
-	h.add(ReasonComment, strings.Repeat("x", MaxHiddenText+10))
-	if len(h.list) != 3 || h.list[0] != (Hidden{ReasonComment, "a b"}) || h.list[1] != (Hidden{ReasonDisplay, "a b"}) {
-		t.Errorf("list = %q", h.list)
-	}
-	if n := len([]rune(h.list[2].Text)); n != MaxHiddenText+1 || !strings.HasSuffix(h.list[2].Text, "…") {
-		t.Errorf("long text: %d runes", n)
-	}
-	for i := range MaxHidden + 5 {
-		h.add(ReasonComment, strings.Repeat("y", i+1))
-	}
-	var p Page
-	h.finish(&p)
-	if len(p.Hidden) != MaxHidden || len(p.Notes) != 1 || p.Notes[0] != "8 more hidden texts not listed" {
-		t.Errorf("len %d, notes %q", len(p.Hidden), p.Notes)
-	}
-	h = hiddenLog{}
-	for i := 0; h.dropped == 0; i++ {
-		h.add(ReasonComment, strings.Repeat("z", MaxHiddenText-3)+strings.Repeat("w", i%50)+string(rune('a'+i/50)))
-	}
-	if h.total > maxHiddenTotal {
-		t.Errorf("total %d > %d", h.total, maxHiddenTotal)
 	}
 }

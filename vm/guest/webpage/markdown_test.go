@@ -5,11 +5,25 @@ import (
 	"testing"
 )
 
-// TestMarkdown converts snippets whole (Options.Raw) against testBase.
+// mdCase is an HTML snippet and the Markdown it converts to.
+type mdCase struct{ name, html, want string }
+
+// checkMarkdown converts each snippet whole (Options.Raw) against
+// testBase.
+func checkMarkdown(t *testing.T, cases []mdCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := parse(t, "<html><body>"+c.html+"</body></html>", Options{Raw: true})
+			if p.Markdown != c.want {
+				t.Errorf("got:\n%s\nwant:\n%s\n(%q)", p.Markdown, c.want, p.Markdown)
+			}
+		})
+	}
+}
+
 func TestMarkdown(t *testing.T) {
-	for _, c := range []struct {
-		name, html, want string
-	}{
+	checkMarkdown(t, []mdCase{
 		// Text and whitespace.
 		{"whitespace collapsed", "<p>  a\n\t b  </p>\n\n<p>c&nbsp;&nbsp;d</p>", "a b\n\nc d"},
 		{"inline spacing", "<p>a<span>b</span> <span>c</span>d</p>", "ab cd"},
@@ -30,79 +44,12 @@ func TestMarkdown(t *testing.T) {
 		{"html-like text", "<p>&lt;script&gt;x&lt;/script&gt; a &lt; b</p>", "\\<script>x\\</script> a < b"},
 		{"tilde", "<p>~~x~~ ~y</p>", "\\~\\~x\\~\\~ ~y"},
 
-		// Inline formatting.
-		{"emphasis", "<p><b>bold</b> <i>it</i> <strong>s</strong><em>e</em> <del>gone</del></p>", "**bold** *it* **s***e* ~~gone~~"},
-		{"emphasis spaces moved out", "<p>a<b> bold </b>b</p>", "a **bold** b"},
-		{"empty emphasis", "<p>a<b> </b>b</p>", "a b"},
-		{"nested same emphasis", "<p><b>a <b>b</b> c</b></p>", "**a b c**"},
-		{"nested emphasis", "<p><b>a <i>b</i></b></p>", "**a *b***"},
-		{"emphasis around block", "<b><p>a</p><p>b</p></b>", "a\n\nb"},
-		{"inline code", "<p>Use <code>a*b_c</code> or <code>x`y</code> or <kbd>Ctrl</kbd></p>", "Use `a*b_c` or ``x`y`` or `Ctrl`"},
-		{"inline code backtick edge", "<p><code>`a</code></p>", "`` `a ``"},
-
-		// Links and images.
-		{"links numbered and deduplicated", `<p><a href="/a">A</a> <a href="b">B</a> <a href="/a">again</a></p>`, "[A][1] [B][2] [again][1]"},
-		{"unsafe links keep text", `<p><a href="javascript:alert(1)">js</a> <a href="java&#10;script:x">js2</a> <a href="data:text/html,x">data</a> <a href="vbscript:x">vb</a> <a href="file:///etc/passwd">file</a></p>`, "js js2 data vb file"},
-		{"mailto", `<p><a href="mailto:a@example.com">mail</a></p>`, "[mail][1]"},
-		{"link without text", `<p><a href="/a"></a><a href="/b" aria-label="Label"><span></span></a><a href="/c" title="T"> </a></p>`, "[Label][1] [T][2]"},
-		{"link text escaped", `<p><a href="/a">a [b] *c*</a></p>`, "[a \\[b\\] \\*c\\*][1]"},
-		{"link with blocks", `<a href="/a"><h3>Title</h3><p>Desc</p></a>`, "[Title Desc][1]"},
-		{"link without href", `<p><a name="x">anchor</a></p>`, "anchor"},
-		{"link spacing", `<p>see<a href="/a"> here </a>now</p>`, "see [here][1] now"},
-		{"image", `<p><img src="/i.png" alt="An image"> <img src="/j.png"> <img src="/k.png" alt=""></p>`, "![An image][1]"},
-		{"lazy image", `<p><img src="data:image/gif;base64,R0l" data-src="/real.png" alt="Lazy"></p>`, "![Lazy][1]"},
-		{"srcset image", `<p><img srcset="/s.png 1x, /t.png 2x" alt="Set"></p>`, "![Set][1]"},
-		{"image without URL", `<p><img src="data:image/png;base64,xx" alt="Inline"></p>`, "Inline"},
-		{"image in link", `<p><a href="/a"><img src="/i.png" alt="Logo"></a></p>`, "[Logo][1]"},
-		{"image alt escaped", `<p><img src="/i.png" alt="a [b]"></p>`, "![a \\[b\\]][1]"},
-
-		// Lists.
-		{"unordered", "<ul><li>a</li><li>b</li></ul>", "- a\n- b"},
-		{"ordered with start and value", `<ol start="3"><li>c</li><li value="7">g</li><li>h</li></ol>`, "3. c\n7. g\n8. h"},
-		{"nested", "<ul><li>a<ul><li>b<ol><li>c</li></ol></li></ul></li><li>d</li></ul>", "- a\n  - b\n    1. c\n- d"},
-		{"item paragraphs", "<ul><li><p>a</p><p>b</p></li><li><p>c</p></li></ul>", "- a\n\n  b\n- c"},
-		{"list after paragraph", "<p>x</p><ul><li>a</li></ul><p>y</p>", "x\n\n- a\n\ny"},
-		{"nested list first", "<ul><li><ul><li>a</li></ul></li></ul>", "- - a"},
-		{"empty items", "<ul><li></li><li>b</li><li> </li></ul>", "- b"},
-		{"stray li", "<li>x</li>", "- x"},
-		{"ordered wide markers", "<ol start=9><li>a<br>b</li><li>c</li></ol>", "9. a\n   b\n10. c"},
-
-		// Quotes, code, definitions.
-		{"blockquote", "<blockquote><p>a</p><p>b</p></blockquote><p>c</p>", "> a\n>\n> b\n\nc"},
-		{"nested quote and list", "<blockquote><ul><li>a</li></ul><blockquote>b</blockquote></blockquote>", "> - a\n>\n> > b"},
-		{"pre", "<pre>  a\n    b\n</pre>", "```\n  a\n    b\n```"},
-		{"pre language", `<pre class="lang-python"><code>x = 1</code></pre>`, "```python\nx = 1\n```"},
-		{"pre code language", `<pre><code class="hljs language-c++">int x;</code></pre>`, "```c++\nint x;\n```"},
-		{"pre with fence inside", "<pre>```\nx\n```</pre>", "````\n```\nx\n```\n````"},
-		{"pre highlighted spans", `<pre><span class="comment">// c</span>` + "\n" + `<span class="kw">go</span> <b>f</b>()</pre>`, "```\n// c\ngo f()\n```"},
-		{"pre in list", "<ul><li>a<pre>x\ny</pre></li></ul>", "- a\n\n  ```\n  x\n  y\n  ```"},
-		{"pre br", "<pre>a<br>b</pre>", "```\na\nb\n```"},
-		{"definition list", "<dl><dt>Term</dt><dd>Def</dd></dl>", "Term\nDef"},
-
-		// Tables.
-		{"table", "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2|3</td></tr></table>", "| a | b |\n| --- | --- |\n| 1 | 2\\|3 |"},
-		{"table thead tbody ragged", "<table><thead><tr><th>a</th><th>b</th><th>c</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>", "| a | b | c |\n| --- | --- | --- |\n| 1 |  |  |"},
-		{"table colspan", `<table><tr><td colspan="2">wide</td><td>x</td></tr><tr><td>1</td><td>2</td><td>3</td></tr></table>`, "| wide |  | x |\n| --- | --- | --- |\n| 1 | 2 | 3 |"},
-		{"table cell blocks", "<table><tr><td><p>a</p><p>b</p></td><td>c<br>d</td></tr><tr><td>1</td><td>2</td></tr></table>", "| a b | c d |\n| --- | --- |\n| 1 | 2 |"},
-		{"table caption", "<table><caption>Cap</caption><tr><td>a</td><td>b</td></tr><tr><td>1</td><td>2</td></tr></table>", "Cap\n\n| a | b |\n| --- | --- |\n| 1 | 2 |"},
-		{"table links", `<table><tr><td><a href="/a">A</a></td><td>b</td></tr><tr><td>1</td><td>2</td></tr></table>`, "| [A][1] | b |\n| --- | --- |\n| 1 | 2 |"},
-		{"layout table one column", "<table><tr><td>a</td></tr><tr><td>b</td></tr></table>", "a\n\nb"},
-		{"layout table presentation", `<table role="presentation"><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>`, "a\nb\n\nc\nd"},
-		{"layout table nested", "<table><tr><td><table><tr><td>x</td><td>y</td></tr><tr><td>1</td><td>2</td></tr></table></td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>", "| x | y |\n| --- | --- |\n| 1 | 2 |\n\nb\n\nc\nd"},
-
 		// Things that are not content.
 		{"scripts and styles", "<p>a</p><script>x()</script><style>p{}</style><p>b</p>", "a\n\nb"},
 		{"form controls", `<form><label>Name</label><input value="v"><select><option>o</option></select><textarea>t</textarea><button>Go</button></form>`, "Name"},
 		{"embedded", "<p>a</p><iframe src=x>fallback</iframe><video>v</video><svg><text>s</text></svg><canvas>c</canvas><p>b</p>", "a\n\nb"},
 		{"math text kept", "<p><math><mi>x</mi><mo>=</mo><mn>1</mn></math></p>", "x=1"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			p := parse(t, "<html><body>"+c.html+"</body></html>", Options{Raw: true})
-			if p.Markdown != c.want {
-				t.Errorf("got:\n%s\nwant:\n%s\n(%q)", p.Markdown, c.want, p.Markdown)
-			}
-		})
-	}
+	})
 }
 
 // TestMarkdownLinks checks what Page.Links holds for the numbers.

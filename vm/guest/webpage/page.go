@@ -3,10 +3,13 @@ package webpage
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/net/html"
 )
 
 // Limits on the work Parse does and on what it returns.
@@ -61,9 +64,13 @@ type Page struct {
 	// mailto; other schemes (javascript:, data:, ...) keep their text and
 	// get no number.
 	Links []Link
-	// Hidden is the text removed because a human reader would not see it,
-	// in document order, identical records once. It is evidence for the
-	// classifier, not content.
+	// Hidden is the text a human reader would not see: first hidden
+	// elements, comments, templates and hidden inputs of the whole
+	// document in document order, then the Unicode tag characters and
+	// long alt text of the rendered content. Identical records appear
+	// once; at most MaxHidden records and 100 KiB are kept (a note says
+	// how many more there were). It is evidence for the classifier, not
+	// content.
 	Hidden []Hidden
 	// Notes say what Parse converted, cut or guessed, for the model and
 	// the logs.
@@ -165,6 +172,49 @@ func Parse(body []byte, contentType string, base *url.URL, opt Options) (*Page, 
 		p.note("content cut at %d bytes", opt.MaxOutput)
 	}
 	return p, nil
+}
+
+// parseHTML fills p from an HTML document decoded to UTF-8.
+func parseHTML(text string, base *url.URL, opt Options, p *Page) {
+	doc := parseDOM(text, p)
+	sh := styles(doc)
+	if sh.dropped > 0 {
+		p.note("%d style rules past the limits ignored", sh.dropped)
+	}
+	hidden, rootHidden := findHidden(doc, sh)
+	if rootHidden {
+		p.note("the page hides its whole body (until scripts run, usually): shown anyway")
+	}
+	m := readMeta(doc, base, hidden)
+	p.Title, p.Lang = m.title, m.lang
+	maps.Copy(p.Meta, m.meta)
+
+	body := findBody(doc)
+	roots := []*html.Node{body}
+	c := &conv{
+		w:      &mdWriter{limit: opt.MaxOutput + 1},
+		hidden: hidden,
+		hlog:   &hiddenLog{},
+		links:  &linker{},
+		base:   m.base,
+		raw:    opt.Raw,
+	}
+	c.protect = protected(body, hidden)
+	if !opt.Raw {
+		var how string
+		var useClass bool
+		roots, how, useClass = mainContent(body, hidden, c.protect)
+		c.noClass = !useClass
+		p.note("main content: %s", how)
+	}
+	recordHidden(doc, hidden, c.hlog)
+	c.render(roots)
+	p.Markdown = c.w.String()
+	p.Links = c.links.links
+	if c.links.dropped > 0 {
+		p.note("%d links past the first %d not numbered", c.links.dropped, MaxLinks)
+	}
+	c.hlog.finish(p)
 }
 
 // note appends a formatted note.

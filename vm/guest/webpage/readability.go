@@ -46,7 +46,7 @@ func wordSet(s string) map[string]bool {
 // classWords returns the lower-cased words of n's class and id, split at
 // anything but letters and digits.
 func classWords(n *html.Node) []string {
-	return strings.FieldsFunc(strings.ToLower(attr(n, "class")+" "+attr(n, "id")), func(r rune) bool {
+	return strings.FieldsFunc(strings.ToLower(classAttr(n)+" "+cutUTF8(attr(n, "id"), maxAttrScan)), func(r rune) bool {
 		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9')
 	})
 }
@@ -239,7 +239,7 @@ func choose(body *html.Node, hidden map[*html.Node]string, protect map[*html.Nod
 		if n.DataAtom == atom.Main || strings.EqualFold(attr(n, "role"), "main") {
 			mains = append(mains, n)
 		}
-		frames = append(frames, frame{n: n})
+		frames = push(frames, frame{n: n})
 		return true
 	}, func(n *html.Node) {
 		if n == body {
@@ -361,7 +361,7 @@ func initialScore(n *html.Node) float64 {
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Th:
 		s = -5
 	}
-	hints := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
+	hints := strings.ToLower(classAttr(n) + " " + cutUTF8(attr(n, "id"), maxAttrScan))
 	for _, h := range positiveHints {
 		if strings.Contains(hints, h) {
 			s += 25

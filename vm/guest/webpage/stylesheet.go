@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Stylesheet limits.
@@ -40,6 +41,30 @@ type rule struct {
 func newSheet() *sheet {
 	return &sheet{byID: map[string][]*rule{}, byClass: map[string][]*rule{}, byTag: map[string][]*rule{},
 		classes: map[string]bool{}}
+}
+
+// styles collects the rules of the document's <style> elements (HTML and
+// SVG, not inside templates).
+func styles(doc *html.Node) *sheet {
+	sh := newSheet()
+	walk(doc, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return n.Type == html.DocumentNode
+		}
+		switch {
+		case n.DataAtom == atom.Template:
+			return false
+		case n.Data == "style" && (n.Namespace == "" || n.Namespace == "svg"):
+			for t := n.FirstChild; t != nil; t = t.NextSibling {
+				if t.Type == html.TextNode {
+					sh.add(t.Data)
+				}
+			}
+			return false
+		}
+		return true
+	}, nil)
+	return sh
 }
 
 // add parses a stylesheet and keeps its simple rules that set a property
@@ -270,7 +295,7 @@ func (sh *sheet) computed(n *html.Node) map[string]winner {
 	}
 	if sh != nil && sh.n > 0 {
 		id := attr(n, "id")
-		classes := strings.Fields(attr(n, "class"))
+		classes := strings.Fields(classAttr(n))
 		classes = classes[:min(len(classes), maxClasses)]
 		checks := 0
 		try := func(rs []*rule) {
