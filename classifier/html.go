@@ -59,6 +59,9 @@ func findHiddenHTML(s string) []Finding {
 		}
 		attrs := lower[i+1 : tagEnd]
 		next := tagEnd + 1
+		if !closing && hiddenDepth < 0 {
+			out = append(out, attributeText(s, i+1, attrs, name)...)
+		}
 		if closing {
 			for k := len(stack) - 1; k >= 0 && k >= len(stack)-64; k-- {
 				if stack[k].name != name {
@@ -296,4 +299,30 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// attrTextMin is the length from which text in an attribute counts as a
+// hidden channel: longer than a caption or a tooltip usually is.
+const attrTextMin = 80
+
+// attributeText reports long text in attributes a page reader does not
+// see as page text (alt, title, aria-label, placeholder, and meta
+// content): a place to hide instructions for a model reading the source.
+// attrs is lower-cased and starts at s[off].
+func attributeText(s string, off int, attrs, tag string) []Finding {
+	var out []Finding
+	for _, a := range []string{"alt", "title", "aria-label", "placeholder", "content"} {
+		if a == "content" && tag != "meta" {
+			continue
+		}
+		v := attrValue(attrs, a)
+		if len(v) < attrTextMin {
+			continue
+		}
+		if k := strings.Index(attrs, v); k >= 0 {
+			out = append(out, Finding{Kind: KindHiddenHTML, Start: off + k, End: off + k + len(v),
+				Reason: "long text in the " + a + " attribute (not shown as page text)"})
+		}
+	}
+	return out
 }
