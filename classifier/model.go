@@ -13,7 +13,9 @@ import (
 // Model is a logistic regression over hashed n-grams and rule evidence, with
 // Platt scaling and an operating threshold chosen on calibration data.
 type Model struct {
-	w         []float32 // numFeatures weights
+	w         []float32 // numFeatures weights, while training
+	q         []int16   // the same, quantized: a model read from a file
+	qscale    float32   // weight = q * qscale
 	a, b      float32   // Platt scaling: p = sigmoid(a*raw + b)
 	threshold float32   // calibrated score at which Flagged is set (about 1% FPR)
 	high      float32   // score at which the label becomes "injection"
@@ -35,57 +37,101 @@ var defaultModel = func() *Model {
 	return m
 }()
 
-const modelMagic = "PIC1"
+// modelMagic starts a model file. Version 2 stores weights as 16-bit
+// integers with one scale: half the memory of float32, which matters
+// because the weights are read at every start (each page touched costs;
+// see the start-up note in docs/architecture.md), at a precision loss far
+// below what changes a verdict.
+const modelMagic = "PIC2"
 
-// MarshalBinary encodes the model as its non-zero weights.
+// quantize returns the model's weights as int16 with their scale.
+func (m *Model) quantize() ([]int16, float32) {
+	if m.q != nil {
+		return m.q, m.qscale
+	}
+	var maxAbs float32
+	for _, w := range m.w {
+		maxAbs = max(maxAbs, float32(math.Abs(float64(w))))
+	}
+	q := make([]int16, len(m.w))
+	if maxAbs == 0 {
+		return q, 1
+	}
+	scale := maxAbs / math.MaxInt16
+	for i, w := range m.w {
+		q[i] = int16(math.Round(float64(w / scale)))
+	}
+	return q, scale
+}
+
+// MarshalBinary encodes the model as its non-zero quantized weights.
 func (m *Model) MarshalBinary() ([]byte, error) {
+	q, scale := m.quantize()
 	buf := []byte(modelMagic)
 	buf = binary.LittleEndian.AppendUint32(buf, numFeatures)
-	for _, f := range []float32{m.a, m.b, m.threshold, m.high} {
+	for _, f := range []float32{m.a, m.b, m.threshold, m.high, scale} {
 		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(f))
 	}
 	nnz := 0
-	for _, w := range m.w {
+	for _, w := range q {
 		if w != 0 {
 			nnz++
 		}
 	}
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(nnz))
-	for i, w := range m.w {
+	for i, w := range q {
 		if w != 0 {
 			buf = binary.LittleEndian.AppendUint32(buf, uint32(i))
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(w))
+			buf = binary.LittleEndian.AppendUint16(buf, uint16(w))
 		}
 	}
 	return buf, nil
 }
 
+// modelHeader is the size of a model file's fixed part.
+const modelHeader = 32
+
 // ParseModel decodes a model written by MarshalBinary.
 func ParseModel(b []byte) (*Model, error) {
-	if len(b) < 28 || string(b[:4]) != modelMagic {
-		return nil, errors.New("not a classifier model file")
+	if len(b) < modelHeader || string(b[:4]) != modelMagic {
+		return nil, errors.New("not a classifier model file (or an old format: retrain)")
 	}
 	if n := binary.LittleEndian.Uint32(b[4:]); n != numFeatures {
 		return nil, fmt.Errorf("model has %d features, want %d", n, numFeatures)
 	}
 	f := func(off int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[off:])) }
-	m := &Model{w: make([]float32, numFeatures), a: f(8), b: f(12), threshold: f(16), high: f(20)}
-	nnz := int(binary.LittleEndian.Uint32(b[24:]))
-	if len(b) != 28+8*nnz {
+	m := &Model{q: make([]int16, numFeatures), a: f(8), b: f(12), threshold: f(16), high: f(20), qscale: f(24)}
+	nnz := int(binary.LittleEndian.Uint32(b[28:]))
+	if len(b) != modelHeader+6*nnz {
 		return nil, fmt.Errorf("model truncated: %d bytes for %d weights", len(b), nnz)
 	}
 	for k := 0; k < nnz; k++ {
-		idx := binary.LittleEndian.Uint32(b[28+8*k:])
+		off := modelHeader + 6*k
+		idx := binary.LittleEndian.Uint32(b[off:])
 		if idx >= numFeatures {
 			return nil, fmt.Errorf("weight index %d out of range", idx)
 		}
-		m.w[idx] = f(32 + 8*k)
+		m.q[idx] = int16(binary.LittleEndian.Uint16(b[off+4:]))
 	}
 	return m, nil
 }
 
+// weight returns weight i.
+func (m *Model) weight(i int32) float32 {
+	if m.q != nil {
+		return float32(m.q[i]) * m.qscale
+	}
+	return m.w[i]
+}
+
 func (m *Model) dot(fs []feature) float32 {
 	var s float32
+	if m.q != nil {
+		for _, f := range fs {
+			s += float32(m.q[f.idx]) * f.val
+		}
+		return s * m.qscale
+	}
 	for _, f := range fs {
 		s += m.w[f.idx] * f.val
 	}
@@ -133,10 +179,10 @@ func (m *Model) explain(feats []feature) string {
 	for _, f := range feats {
 		if f.idx >= hashSize {
 			if f.idx != denseBias {
-				cs = append(cs, c{denseNames[int(f.idx)], m.w[f.idx] * f.val})
+				cs = append(cs, c{denseNames[int(f.idx)], m.weight(f.idx) * f.val})
 			}
 		} else {
-			ngram += m.w[f.idx] * f.val
+			ngram += m.weight(f.idx) * f.val
 		}
 	}
 	cs = append(cs, c{"word and character n-grams", ngram})

@@ -63,6 +63,10 @@ func run(seed int64, n int, corpusPath, extraPath, outPath string) error {
 	if err := os.WriteFile(outPath, b, 0o644); err != nil {
 		return fmt.Errorf("write model: %w", err)
 	}
+	// Report on the model as embedded (quantized), not the one in memory.
+	if m, err = classifier.ParseModel(b); err != nil {
+		return fmt.Errorf("read back the model: %w", err)
+	}
 	var test []classifier.Example
 	for _, x := range xs {
 		if x.Split == "test" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // BootConfig is what the host tells the agent on the kernel command line.
@@ -21,9 +22,13 @@ type ShareSpec struct {
 }
 
 var (
-	tokenRE = regexp.MustCompile(`^[0-9a-f]{32,128}$`)
-	nameRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,30}$`)
-	chanRE  = regexp.MustCompile(`^([a-z0-9][a-z0-9._-]{0,62}|vsock:[0-9]{1,10})$`)
+	// Compiled on first use: every airlock command would otherwise pay
+	// for them at start-up.
+	tokenRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32,128}$`) })
+	nameRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,30}$`) })
+	chanRE  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([a-z0-9][a-z0-9._-]{0,62}|vsock:[0-9]{1,10})$`)
+	})
 )
 
 // ParseCmdline extracts the agent's settings from a kernel command line.
@@ -35,12 +40,12 @@ func ParseCmdline(line string) (BootConfig, error) {
 		k, v, _ := strings.Cut(w, "=")
 		switch k {
 		case "airlock.token":
-			if !tokenRE.MatchString(v) {
+			if !tokenRE().MatchString(v) {
 				return c, fmt.Errorf("airlock.token: not a hex token")
 			}
 			c.Token = v
 		case "airlock.chan":
-			if !chanRE.MatchString(v) {
+			if !chanRE().MatchString(v) {
 				return c, fmt.Errorf("airlock.chan: bad channel %q", v)
 			}
 			c.Channel = v
@@ -52,7 +57,7 @@ func ParseCmdline(line string) (BootConfig, error) {
 			}
 			for _, s := range strings.Split(v, ",") {
 				name, mode, ok := strings.Cut(s, ":")
-				if !ok || !nameRE.MatchString(name) || (mode != "ro" && mode != "rw") {
+				if !ok || !nameRE().MatchString(name) || (mode != "ro" && mode != "rw") {
 					return c, fmt.Errorf("airlock.shares: bad entry %q, want NAME:ro or NAME:rw", s)
 				}
 				for _, prev := range c.Shares {
