@@ -12,9 +12,14 @@ import (
 // megabyte of base64 costs one bounded decode rather than many.
 const maxDecode = 64 << 10
 
-func isB64(c byte) bool {
-	return isAlnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
-}
+func isB64(c byte) bool { return b64Table[c] }
+
+var b64Table = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = alnumTable[c] || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'

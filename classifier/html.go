@@ -21,11 +21,13 @@ type openElem struct {
 // findHiddenHTML returns spans of HTML that a browser would not show a human:
 // comments and elements hidden by CSS or attributes. Every byte of s is
 // visited a bounded number of times, so it runs in linear time.
-func findHiddenHTML(s string) []Finding {
+func findHiddenHTML(s string) []Finding { return findHiddenHTMLLower(s, asciiLower(s)) }
+
+// findHiddenHTMLLower is findHiddenHTML given asciiLower(s).
+func findHiddenHTMLLower(s, lower string) []Finding {
 	var out []Finding
 	var stack []openElem
 	hiddenDepth := -1 // index in stack of the outermost hidden element
-	lower := asciiLower(s)
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '<')
 		if j < 0 {
@@ -279,9 +281,16 @@ func normColor(c string) string {
 	return c
 }
 
-func isAlnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
-}
+func isAlnum(c byte) bool { return alnumTable[c] }
+
+// alnumTable marks ASCII letters and digits; a table lookup is the
+// cheapest test in the tokenizer's inner loop.
+var alnumTable = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
+	}
+	return t
+}()
 
 // asciiLower lower-cases ASCII letters only, so byte offsets are preserved.
 func asciiLower(s string) string {

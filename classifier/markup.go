@@ -30,15 +30,23 @@ var textAttrs = []string{"alt", "title", "aria-label", "placeholder", "content",
 // detector read the result, so the words of the page count, not its
 // markup. It runs in linear time.
 func maskMarkup(s string) string {
+	m, _ := maskMarkupLower(s, asciiLower(s))
+	return m
+}
+
+// maskMarkupLower is maskMarkup given lower = asciiLower(s); it also
+// returns asciiLower of the result.
+func maskMarkupLower(s, lower string) (string, string) {
 	if strings.IndexByte(s, '<') < 0 {
-		return s
+		return s, lower
 	}
 	b := []byte(s)
-	lower := asciiLower(s)
+	bl := []byte(lower)
 	blank := func(from, to int) {
 		for k := from; k < to; k++ {
 			if b[k] != '\n' {
 				b[k] = ' '
+				bl[k] = ' '
 			}
 		}
 	}
@@ -81,6 +89,7 @@ func maskMarkup(s string) string {
 		blank(i, end+1)
 		for _, r := range keep {
 			copy(b[r[0]:r[1]], s[r[0]:r[1]])
+			copy(bl[r[0]:r[1]], lower[r[0]:r[1]])
 		}
 		i = end + 1
 		if !closing && (name == "script" || name == "style") {
@@ -93,5 +102,5 @@ func maskMarkup(s string) string {
 			i += close
 		}
 	}
-	return string(b)
+	return string(b), string(bl)
 }

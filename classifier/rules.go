@@ -7,22 +7,20 @@ import (
 // ruleFindings runs the rule detectors over text (already free of invisible
 // characters) and returns findings with spans in text.
 func ruleFindings(text string, st *instructionStats) []Finding {
-	return ruleFindingsMasked(text, text, st)
+	lower := asciiLower(text)
+	return ruleFindingsMasked(text, lower, text, lower, st)
 }
 
 // ruleFindingsMasked is ruleFindings where the instruction detector (and
 // the model's tokens, collected in st) read words, a copy of text with
-// markup blanked out (see maskMarkup); spans are the same in both.
-func ruleFindingsMasked(text, words string, st *instructionStats) []Finding {
+// markup blanked out (see maskMarkup); spans are the same in both. The
+// lower arguments are asciiLower of text and words.
+func ruleFindingsMasked(text, lower, words, wordsLower string, st *instructionStats) []Finding {
 	var fs []Finding
-	lower := asciiLower(text)
 	fs = append(fs, findTemplatesLower(text, lower)...)
 	fs = append(fs, findExfilLinksLower(text, lower)...)
 	fs = append(fs, findEncoded(text)...)
-	if words != text {
-		lower = asciiLower(words)
-	}
-	st.lower = lower
+	st.lower = wordsLower
 	fs = append(fs, findInstructions(words, st)...)
 	return fs
 }

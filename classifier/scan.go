@@ -47,16 +47,22 @@ func collect(content string, kind Kind, sc *scratch) ([]Finding, string, []int, 
 	inv := findInvisible(content)
 	var fs []Finding
 	fs = append(fs, inv...)
+	// One lower-cased copy serves every detector while the text is the
+	// content (no invisible characters were removed).
+	lower := asciiLower(content)
 	if kind == HTML || kind == Markdown || kind == Text {
-		fs = append(fs, findHiddenHTML(content)...)
+		fs = append(fs, findHiddenHTMLLower(content, lower)...)
 	}
 	text, off := stripInvisible(content, inv)
-	st := instructionStats{keep: true, toks: sc.toks[:0]}
-	words := text
-	if kind == HTML || (kind == Markdown && strings.IndexByte(text, '<') >= 0) {
-		words = maskMarkup(text)
+	if off != nil {
+		lower = asciiLower(text)
 	}
-	for _, f := range ruleFindingsMasked(text, words, &st) {
+	st := instructionStats{keep: true, toks: sc.toks[:0]}
+	words, wordsLower := text, lower
+	if kind == HTML || (kind == Markdown && strings.IndexByte(text, '<') >= 0) {
+		words, wordsLower = maskMarkupLower(text, lower)
+	}
+	for _, f := range ruleFindingsMasked(text, lower, words, wordsLower, &st) {
 		if off != nil {
 			f.Start, f.End = off[f.Start], off[f.End]
 		}
