@@ -65,17 +65,24 @@ func Sanitize(content string, kind Kind) (clean string, removed []Finding) {
 	if len(removed) == 0 {
 		return content, nil
 	}
-	spans := mergeSpans(removed)
+	clean = replaceSpans(content, mergeSpans(removed), func([2]int) string { return "" })
+	sortFindings(removed)
+	return clean, removed
+}
+
+// replaceSpans returns s with each of the sorted, disjoint spans replaced
+// by what with returns for it.
+func replaceSpans(s string, spans [][2]int, with func(span [2]int) string) string {
 	var b strings.Builder
-	b.Grow(len(content))
+	b.Grow(len(s))
 	pos := 0
 	for _, sp := range spans {
-		b.WriteString(content[pos:sp[0]])
+		b.WriteString(s[pos:sp[0]])
+		b.WriteString(with(sp))
 		pos = sp[1]
 	}
-	b.WriteString(content[pos:])
-	sortFindings(removed)
-	return b.String(), removed
+	b.WriteString(s[pos:])
+	return b.String()
 }
 
 // mergeSpans returns the union of the findings' spans as sorted, disjoint

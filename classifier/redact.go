@@ -29,17 +29,10 @@ func Redact(content string, fs []Finding) (string, int) {
 		return content, 0
 	}
 	spans := mergeSpans(located)
-	var b strings.Builder
-	b.Grow(len(content))
-	pos := 0
-	for _, sp := range spans {
-		b.WriteString(content[pos:sp[0]])
-		kinds := kindsIn(located, sp)
-		fmt.Fprintf(&b, "[airlock redacted %d bytes: %s]", sp[1]-sp[0], strings.Join(kinds, ", "))
-		pos = sp[1]
-	}
-	b.WriteString(content[pos:])
-	return b.String(), len(spans)
+	out := replaceSpans(content, spans, func(sp [2]int) string {
+		return fmt.Sprintf("[airlock redacted %d bytes: %s]", sp[1]-sp[0], strings.Join(kindsIn(located, sp), ", "))
+	})
+	return out, len(spans)
 }
 
 // kindsIn lists, once each and in order, the kinds of the findings inside
