@@ -40,9 +40,13 @@ func TestRateCap(t *testing.T) {
 	}
 }
 
+// raw is the byte-counting connection under the first-flight check, for
+// tests of the caps with arbitrary bytes.
+func raw(c net.Conn) *conn { return c.(*inspected).conn }
+
 func TestByteCap(t *testing.T) {
 	e := newEnv(t, Policy{Unknown: ModeAllow, MaxBytes: 10})
-	c := mustDial(t, e, "example.com", 443)
+	c := raw(mustDial(t, e, "example.com", 443))
 	peer := e.dial.Peer(0)
 	got := make(chan []byte)
 	go func() { b, _ := io.ReadAll(peer); got <- b }()
@@ -90,7 +94,7 @@ func TestByteCapRead(t *testing.T) {
 
 func TestConnTimeCap(t *testing.T) {
 	e := newEnv(t, Policy{Unknown: ModeAllow, MaxConnTime: 50 * time.Millisecond})
-	c := mustDial(t, e, "example.com", 443)
+	c := raw(mustDial(t, e, "example.com", 443))
 	// Neither clearing nor extending the deadline lifts the cap.
 	c.SetDeadline(time.Time{})
 	c.SetReadDeadline(time.Now().Add(time.Hour))
@@ -150,14 +154,15 @@ func TestCloseLogsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Write([]byte("hello")); err != nil {
+	req := "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+	if _, err := c.Write([]byte(req)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
 		t.Fatal(err)
 	}
 	b, err := io.ReadAll(c)
-	if err != nil || string(b) != "hello" {
+	if err != nil || string(b) != req {
 		t.Fatalf("read %q, %v", b, err)
 	}
 	clk.Advance(3 * time.Second)
@@ -175,7 +180,7 @@ func TestCloseLogsOnce(t *testing.T) {
 	}
 	lo := netip.MustParseAddr("127.0.0.1")
 	want := Decision{Time: clk.Now(), Host: "127.0.0.1", Port: port, IP: lo, Verdict: Closed,
-		BytesOut: 5, BytesIn: 5, Duration: 3 * time.Second, CallID: "call-7"}
+		BytesOut: int64(len(req)), BytesIn: int64(len(req)), Duration: 3 * time.Second, CallID: "call-7"}
 	if ds[1] != want {
 		t.Errorf("closed decision\n got %+v\nwant %+v", ds[1], want)
 	}

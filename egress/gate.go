@@ -254,7 +254,7 @@ func (g *Gate) Dial(ctx context.Context, callID, rawHost string, port int) (net.
 		wc.Close()
 		return nil, &DeniedError{Host: d.Host, Port: port, Reason: "the session is closed", cause: ErrClosed}
 	}
-	return wc, nil
+	return newInspected(wc, h), nil
 }
 
 // Close ends the session: it refuses new dials, withdraws pending
