@@ -24,6 +24,9 @@ type hostileGuest struct {
 	version  int
 	respond  func(st net.Conn, req guestproto.Request)
 	helloFix func(*guestproto.HelloReply)
+	// sessions, if set, receives the guest's side of the mux so a test
+	// can open streams to the host, as a guest dialling out does.
+	sessions chan *yamux.Session
 }
 
 func (g hostileGuest) run(t *testing.T, conn net.Conn) {
@@ -49,6 +52,9 @@ func (g hostileGuest) run(t *testing.T, conn net.Conn) {
 	sess, err := yamux.Server(conn, cfg)
 	if err != nil {
 		return
+	}
+	if g.sessions != nil {
+		g.sessions <- sess
 	}
 	for {
 		st, err := sess.AcceptStream()
