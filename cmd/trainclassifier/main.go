@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"path/filepath"
 
 	"github.com/airlock-dev/airlock/classifier"
 )
@@ -24,7 +25,7 @@ func main() {
 	n := flag.Int("n", 4000, "number of corpus documents")
 	corpus := flag.String("corpus", "classifier/testdata/corpus.jsonl", "corpus output path")
 	out := flag.String("out", "classifier/model.bin", "model output path")
-	extra := flag.String("extra", "classifier/testdata/handwritten.jsonl", "hand-written training documents (JSON lines), all used for training; \"\" for none")
+	extra := flag.String("extra", "classifier/testdata/handwritten*.jsonl", "hand-written training documents (JSON lines; a glob), all used for training; \"\" for none")
 	cv := flag.Int("cv", 0, "instead of training, cross-validate settings with this many folds over the hand-written documents")
 	flag.Parse()
 	if *cv > 1 {
@@ -96,7 +97,23 @@ func run(seed int64, n int, corpusPath, extraPath, outPath string) error {
 // readExtra reads hand-written training documents. They are all training
 // data ("train" split, family "handwritten"); the trainer keeps a share of
 // them apart for calibration.
-func readExtra(path string) ([]classifier.Example, error) {
+func readExtra(pattern string) ([]classifier.Example, error) {
+	paths, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	var all []classifier.Example
+	for _, p := range paths {
+		xs, err := readExtraFile(p)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, xs...)
+	}
+	return all, nil
+}
+
+func readExtraFile(path string) ([]classifier.Example, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
