@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -103,7 +106,7 @@ type tsSummary struct {
 	Failures     []string `json:"failures"`
 	Elicitations []struct {
 		Message string `json:"message"`
-		Choice  string `json:"choice"`
+		Choice  any    `json:"choice"` // a string, or a boolean for network questions
 	} `json:"elicitations"`
 }
 
@@ -117,9 +120,12 @@ func TestTypeScriptSDKClient(t *testing.T) {
 	bin := airlockBinary(t)
 	f := newFixture(t)
 
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, articlePage) }))
+	defer web.Close()
+
 	stdout, stderr, err := runNode(t, node, dir,
 		[]string{"AIRLOCK_IMAGE=" + filepath.Dir(img.Kernel)}, 5*time.Minute,
-		"ts-client.mjs", "--airlock", bin, "--proj", f.proj, "--docs", f.docs)
+		"ts-client.mjs", "--airlock", bin, "--proj", f.proj, "--docs", f.docs, "--web", web.URL)
 	if err != nil {
 		t.Errorf("ts-client.mjs: %v\nstderr (client failures and server log):\n%s", err, stderr)
 	}
@@ -141,21 +147,23 @@ func TestTypeScriptSDKClient(t *testing.T) {
 	// Calls that the approval policy asks about reach the SDK as
 	// elicitation/create requests, which ts-client.mjs answers "allow once".
 	// One for the edit, three for the deletes (declined, cancelled,
-	// accepted).
-	var edits, deletes int
+	// accepted), one network question (declined).
+	var edits, deletes, hosts int
 	for _, e := range sum.Elicitations {
-		t.Logf("elicitation answered %q: %.60q", e.Choice, e.Message)
+		t.Logf("elicitation answered %v: %.60q", e.Choice, e.Message)
 		switch {
 		case strings.Contains(e.Message, "edit_file"):
 			edits++
 		case strings.Contains(e.Message, "delete_file") && strings.Contains(e.Message, "main.go"):
 			deletes++
+		case strings.Contains(e.Message, `connect to "unknown-host.example:443"`):
+			hosts++
 		default:
 			t.Errorf("unexpected approval request: %q", e.Message)
 		}
 	}
-	if edits != 1 || deletes != 3 {
-		t.Errorf("approval requests: %d for edit_file, %d for delete_file; want 1 and 3", edits, deletes)
+	if edits != 1 || deletes != 3 || hosts != 1 {
+		t.Errorf("questions: %d for edit_file, %d for delete_file, %d about a host; want 1, 3 and 1", edits, deletes, hosts)
 	}
 	if len(sum.ToolsWithOutputSchema) > 0 {
 		// The SDK validates structuredContent against an outputSchema; the
@@ -167,19 +175,21 @@ func TestTypeScriptSDKClient(t *testing.T) {
 		isError bool
 		text    []string
 	}{
-		"read_text_file":      {false, []string{"# Project\nline two\nline three\n"}},
-		"read_text_file_head": {false, []string{"alpha\nbeta"}},
-		"read_docs":           {false, []string{"Read me, do not change me."}},
-		"write_file":          {false, nil},
-		"write_readonly":      {true, []string{"read-only"}},
-		"edit_file":           {false, []string{"-beta", "+BETA (edited by ts-client)"}},
-		"list_directory":      {false, []string{"[DIR] src", "[FILE] README.md", "[FILE] ts-written.txt"}},
-		"grep_files":          {false, []string{"util.go:3:// TODO: tidy"}},
-		"search_files":        {false, []string{filepath.Join(f.proj, "src/main.go"), filepath.Join(f.proj, "src/util.go")}},
-		"escape":              {true, []string{"outside the mounted folders"}},
-		"delete_declined":     {true, []string{"declined"}},
-		"delete_cancelled":    {true, []string{"cancelled"}},
-		"delete_accepted":     {false, []string{"Deleted"}},
+		"read_text_file":       {false, []string{"# Project\nline two\nline three\n"}},
+		"read_text_file_head":  {false, []string{"alpha\nbeta"}},
+		"read_docs":            {false, []string{"Read me, do not change me."}},
+		"write_file":           {false, nil},
+		"write_readonly":       {true, []string{"read-only"}},
+		"edit_file":            {false, []string{"-beta", "+BETA (edited by ts-client)"}},
+		"list_directory":       {false, []string{"[DIR] src", "[FILE] README.md", "[FILE] ts-written.txt"}},
+		"grep_files":           {false, []string{"util.go:3:// TODO: tidy"}},
+		"search_files":         {false, []string{filepath.Join(f.proj, "src/main.go"), filepath.Join(f.proj, "src/util.go")}},
+		"escape":               {true, []string{"outside the mounted folders"}},
+		"delete_declined":      {true, []string{"declined"}},
+		"delete_cancelled":     {true, []string{"cancelled"}},
+		"delete_accepted":      {false, []string{"Deleted"}},
+		"web_fetch":            {false, []string{"forty-two herons", "untrusted-content"}},
+		"web_unknown_declined": {true, []string{"declined access to unknown-host.example:443"}},
 	}
 	for key, w := range want {
 		got, ok := sum.Calls[key]

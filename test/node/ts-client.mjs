@@ -26,6 +26,7 @@ const { values: opt } = parseArgs({
     airlock: { type: "string" },
     proj: { type: "string" },
     docs: { type: "string" },
+    web: { type: "string" }, // optional: base URL of a local page server the policy allows
     timeout: { type: "string", default: "240000" },
   },
 });
@@ -46,7 +47,8 @@ if (process.env.AIRLOCK_IMAGE) env.AIRLOCK_IMAGE = process.env.AIRLOCK_IMAGE;
 
 const transport = new StdioClientTransport({
   command: opt.airlock,
-  args: ["serve", "--mount", `${opt.proj}:rw`, "--mount", opt.docs],
+  args: ["serve", "--mount", `${opt.proj}:rw`, "--mount", opt.docs,
+    ...(opt.web ? ["--allow-host", new URL(opt.web).host] : [])],
   env,
   stderr: "inherit",
 });
@@ -165,6 +167,14 @@ try {
     want: [join(opt.proj, "src", "main.go"), join(opt.proj, "src", "util.go")],
   });
   await call("escape", "read_text_file", { path: "/etc/passwd" }, { wantError: true, want: ["outside the mounted folders"] });
+
+  if (opt.web) {
+    // The browser tools through the egress door: an allowed local page,
+    // then an unknown host the user is asked about and declines.
+    await call("web_fetch", "web_fetch", { url: `${opt.web}/` }, { want: ["forty-two herons"] });
+    script.push({ action: "accept", choice: false });
+    await call("web_unknown_declined", "web_fetch", { url: "https://unknown-host.example/" }, { wantError: true, want: ["declined"] });
+  }
 
   // Approvals through the SDK's elicitation handler: decline and cancel
   // leave the file, accept deletes it.
