@@ -61,18 +61,18 @@ func TestHeldOutMetrics(t *testing.T) {
 		t.Log("\n" + Report(scored))
 	}
 	// The targets, and guards a little below what the embedded
-	// model measured (AUC 0.989, flagged recall 0.965 at FPR 0.094).
+	// model measured (AUC 0.991, flagged recall 0.925 at FPR 0.036).
 	if m.AUC < 0.97 {
 		t.Errorf("held-out AUC %.4f < 0.97", m.AUC)
 	}
 	if m.RecallAt1FPR < 0.85 {
 		t.Errorf("held-out recall at 1%% FPR %.3f < 0.85", m.RecallAt1FPR)
 	}
-	if m.FlagRecall < 0.93 {
-		t.Errorf("held-out recall of Flagged %.3f < 0.93", m.FlagRecall)
+	if m.FlagRecall < 0.90 {
+		t.Errorf("held-out recall of Flagged %.3f < 0.90", m.FlagRecall)
 	}
-	if m.FlagFPR > 0.12 {
-		t.Errorf("held-out FPR of Flagged %.3f > 0.12", m.FlagFPR)
+	if m.FlagFPR > 0.06 {
+		t.Errorf("held-out FPR of Flagged %.3f > 0.06", m.FlagFPR)
 	}
 	if m.MetaFPR > 0.05 {
 		t.Errorf("FPR on documents about injection %.3f > 0.05", m.MetaFPR)

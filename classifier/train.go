@@ -20,7 +20,7 @@ type TrainOptions struct {
 }
 
 // DefaultTrainOptions are the settings used for the embedded model.
-var DefaultTrainOptions = TrainOptions{Seed: 1, Epochs: 12, Rate: 0.5, L2: 1e-5, HandWeight: 16}
+var DefaultTrainOptions = TrainOptions{Seed: 1, Epochs: 12, Rate: 0.5, L2: 1e-5, HandWeight: 4}
 
 type prepared struct {
 	wins  [][]feature // hashed features per window
