@@ -63,10 +63,24 @@ func parseDecls(s string) []decl {
 // splitTop splits s at sep outside quotes, parentheses and braces.
 func splitTop(s string, sep byte) []string {
 	var out []string
-	depth, quote, start := 0, byte(0), 0
+	start := 0
+	eachTop(s, "({[", ")}]", func(i int) bool {
+		if s[i] == sep {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+		return true
+	})
+	return append(out, s[start:])
+}
+
+// eachTop calls fn with the index of each byte of s that is outside
+// quotes, backslash escapes and the brackets in open and close (matched
+// by depth only), until fn returns false.
+func eachTop(s, open, close string, fn func(i int) bool) {
+	depth, quote := 0, byte(0)
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case c == '\\':
 			i++
 		case quote != 0:
@@ -75,16 +89,16 @@ func splitTop(s string, sep byte) []string {
 			}
 		case c == '"' || c == '\'':
 			quote = c
-		case c == '(' || c == '{' || c == '[':
+		case strings.IndexByte(open, c) >= 0:
 			depth++
-		case c == ')' || c == '}' || c == ']':
+		case strings.IndexByte(close, c) >= 0:
 			depth = max(depth-1, 0)
-		case c == sep && depth == 0:
-			out = append(out, s[start:i])
-			start = i + 1
+		case depth == 0:
+			if !fn(i) {
+				return
+			}
 		}
 	}
-	return append(out, s[start:])
 }
 
 // stripComments removes /* ... */ comments; an unterminated one runs to

@@ -124,26 +124,15 @@ func (sh *sheet) parse(css string, depth int) {
 
 // indexTop is the index of c in s outside quotes and parentheses, or -1.
 func indexTop(s string, c byte) int {
-	depth, quote := 0, byte(0)
-	for i := 0; i < len(s); i++ {
-		switch ch := s[i]; {
-		case ch == '\\':
-			i++
-		case quote != 0:
-			if ch == quote {
-				quote = 0
-			}
-		case ch == '"' || ch == '\'':
-			quote = ch
-		case ch == '(':
-			depth++
-		case ch == ')':
-			depth = max(depth-1, 0)
-		case ch == c && depth == 0:
-			return i
+	at := -1
+	eachTop(s, "(", ")", func(i int) bool {
+		if s[i] == c {
+			at = i
+			return false
 		}
-	}
-	return -1
+		return true
+	})
+	return at
 }
 
 // block returns the text between the '{' at css[open] and its matching
