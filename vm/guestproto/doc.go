@@ -18,6 +18,12 @@
 // stream per call, writes a Request, and reads a Response, optionally
 // followed by data chunks. Closing the stream cancels the call.
 //
+// The guest opens streams of one kind only: OpDial, for each connection
+// its egress proxy makes (see web.go). The host answers with a Response
+// and, if it allowed the connection, relays the stream's bytes to the
+// destination; it answers every such stream, so a refused guest never
+// waits.
+//
 // # Frames
 //
 // A frame is a 4-byte big-endian length followed by that many bytes; the
