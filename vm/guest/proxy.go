@@ -239,7 +239,9 @@ type EgressError struct {
 	Addr, Msg string
 }
 
-func (e *EgressError) Error() string { return "connection to " + e.Addr + " refused by the host: " + e.Msg }
+func (e *EgressError) Error() string {
+	return "connection to " + e.Addr + " refused by the host: " + e.Msg
+}
 
 // bufferedConn reads what a bufio.Reader already buffered first.
 type bufferedConn struct {
