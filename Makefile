@@ -46,7 +46,8 @@ refbench: deps build node-deps ## airlock vs the reference filesystem server: p5
 	AIRLOCK_IMAGE="$$($(AIRLOCK) image build --agent $(GUEST))" && export AIRLOCK_IMAGE && \
 		AIRLOCK_REFBENCH=1 $(GO) test -count=1 -timeout 40m -run 'TestVersusReference' -v ./mcp
 
-test: deps node-deps build image-arm64 ## vet, darwin type-check, then every test including real-VM tests under QEMU (builds the images first)
+test: deps node-deps build image-arm64 ## gofmt, vet, darwin type-check, then every test including real-VM tests under QEMU (builds the images first)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	$(GO) run ./cmd/darwincheck ./...
 	AIRLOCK_IMAGE="$$($(AIRLOCK) image build --agent $(GUEST))" && export AIRLOCK_IMAGE && \
