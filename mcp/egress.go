@@ -53,6 +53,7 @@ type webCall struct {
 	askHost  string          // first host that needs approval
 	askPort  int
 	callName string
+	conns    map[*callConn]bool // open connections, closed when the call ends
 }
 
 // netQuestion is a pending "may this session reach host:port?".
@@ -122,29 +123,40 @@ func (e *sessionEgress) record(d egress.Decision) {
 }
 
 // dial serves the guest's connection requests (guestclient.DialFunc).
+// A connection belongs to the web tool call the guest names: with no such
+// call in progress it is refused, and it is closed when its call ends.
 func (e *sessionEgress) dial(ctx context.Context, callID, host string, port int) (net.Conn, error) {
 	e.mu.Lock()
 	c := e.calls[callID]
 	e.mu.Unlock()
 	if c == nil {
-		e.record(egress.Decision{Time: time.Now(), Host: host, Port: port, Verdict: egress.Denied, CallID: callID,
-			Reason: "no web tool call in progress owns this connection"})
+		e.gate.Refuse(host, port, "no web tool call in progress owns this connection")
 		return nil, fmt.Errorf("connection to %s refused: no web tool call in progress owns it", net.JoinHostPort(host, fmt.Sprint(port)))
 	}
-	// The dial lives as long as the call: a connection outliving its call
-	// is cut when the call ends.
-	dctx, cancel := context.WithCancel(context.WithValue(ctx, callKey{}, c))
-	stop := context.AfterFunc(c.ctx, cancel)
-	conn, err := e.gate.Dial(dctx, callID, host, port)
+	conn, err := e.gate.Dial(context.WithValue(ctx, callKey{}, c), callID, host, port)
 	if err != nil {
-		stop()
-		cancel()
 		return nil, err
 	}
-	return &callConn{Conn: conn, done: func() { stop(); cancel() }}, nil
+	cc := &callConn{Conn: conn}
+	e.mu.Lock()
+	_, live := e.calls[callID]
+	if live {
+		c.conns[cc] = true
+		cc.done = func() {
+			e.mu.Lock()
+			delete(c.conns, cc)
+			e.mu.Unlock()
+		}
+	}
+	e.mu.Unlock()
+	if !live {
+		conn.Close()
+		return nil, fmt.Errorf("connection to %s refused: its web tool call has ended", net.JoinHostPort(host, fmt.Sprint(port)))
+	}
+	return cc, nil
 }
 
-// callConn releases its call binding when closed.
+// callConn leaves its call's set when closed.
 type callConn struct {
 	net.Conn
 	once sync.Once
@@ -152,7 +164,11 @@ type callConn struct {
 }
 
 func (c *callConn) Close() error {
-	c.once.Do(c.done)
+	c.once.Do(func() {
+		if c.done != nil {
+			c.done()
+		}
+	})
 	return c.Conn.Close()
 }
 
@@ -272,15 +288,24 @@ func (e *sessionEgress) Begin(ctx context.Context, c *tools.Call, a *guestclient
 		e.mu.Unlock()
 	}
 	id := rand.Text()
-	wc := &webCall{ctx: ctx, callName: c.Tool.Name}
+	wc := &webCall{ctx: ctx, callName: c.Tool.Name, conns: map[*callConn]bool{}}
 	e.mu.Lock()
 	e.calls[id] = wc
 	e.mu.Unlock()
 	end := func() (string, int) {
 		e.mu.Lock()
-		defer e.mu.Unlock()
 		delete(e.calls, id)
-		return wc.askHost, wc.askPort
+		open := make([]*callConn, 0, len(wc.conns))
+		for cc := range wc.conns {
+			open = append(open, cc)
+		}
+		host, port := wc.askHost, wc.askPort
+		e.mu.Unlock()
+		// A connection does not outlive its call.
+		for _, cc := range open {
+			cc.Close()
+		}
+		return host, port
 	}
 	return id, end, nil
 }

@@ -2,8 +2,11 @@ package mcp
 
 import (
 	"context"
+	"io"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
@@ -93,5 +96,54 @@ func TestWebArgumentsChecked(t *testing.T) {
 	}
 	if r := s.invoke(t, "s1", "browser_back", map[string]any{}, capable); !r.IsError || !strings.Contains(resultText(r), "no previous page") {
 		t.Errorf("back without history: %s", resultText(r))
+	}
+}
+
+// TestConnectionsBelongToTheirCall: the guest cannot connect outside a web
+// call, and a connection is closed when its call ends.
+func TestConnectionsBelongToTheirCall(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			accepted <- c
+		}
+	}()
+	f := newFixture(t)
+	ms, _ := tools.NewMounts([]tools.Mount{{Path: f.proj}}, "")
+	s := New(Config{Mounts: ms, Backend: &vmtest.Fake{}, Network: egress.Policy{Allow: []string{ln.Addr().String()}, Unknown: egress.ModeDeny}})
+	defer s.Close(context.Background())
+	sb := s.sandboxFor(context.WithValue(context.Background(), tokenKey{}, "s1"))
+	e := sb.Egress().(*sessionEgress)
+	port := ln.Addr().(*net.TCPAddr).Port
+	ctx := context.Background()
+
+	if _, err := e.dial(ctx, "no-such-call", "127.0.0.1", port); err == nil || !strings.Contains(err.Error(), "no web tool call") {
+		t.Fatalf("dial outside a call: %v", err)
+	}
+	id, end, err := e.Begin(ctx, &tools.Call{Tool: &tools.Tool{Name: "web_fetch"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := e.dial(ctx, id, "127.0.0.1", port)
+	if err != nil {
+		t.Fatalf("dial in a call: %v", err)
+	}
+	peer := <-accepted
+	defer peer.Close()
+	end()
+	peer.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := peer.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("the connection outlived its call: peer read %v", err)
+	}
+	if _, err := conn.Write([]byte("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")); err == nil {
+		t.Error("write after the call ended succeeded")
+	}
+	if _, err := e.dial(ctx, id, "127.0.0.1", port); err == nil {
+		t.Error("dial with an ended call's id succeeded")
 	}
 }
