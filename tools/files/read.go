@@ -194,6 +194,8 @@ func getFileInfo() tools.Tool {
 			if fi.Target != "" {
 				lines = append(lines, fmt.Sprintf("target: %q", fi.Target))
 			}
-			return tools.Result{Text: strings.Join(lines, "\n"), Structured: fi}, nil
+			// A symlink's target is text anyone who could write the folder
+			// chose: scan it like file content.
+			return tools.Result{Text: strings.Join(lines, "\n"), Structured: fi, Untrusted: fi.Target != ""}, nil
 		})
 }
