@@ -17,6 +17,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/airlock-dev/airlock/approvals"
 	"github.com/airlock-dev/airlock/tools"
 	"github.com/airlock-dev/airlock/vm/guestclient"
 	"github.com/airlock-dev/airlock/vm/guestproto"
@@ -185,10 +186,16 @@ func fetchPage(ctx context.Context, c *tools.Call, op, rawURL string, args guest
 	return &page, nil, nil
 }
 
-// webError explains a failed web call to the model.
+// webError explains a failed web call to the model. The guest's message
+// can carry text a server chose (a certificate name, a redirect target),
+// so it is shown quoted, escaped and cut.
 func webError(rawURL string, err error) error {
 	if ge, ok := err.(*guestproto.Error); ok {
-		return tools.Userf("fetching %s failed: %s", rawURL, ge.Message)
+		msg := ge.Message
+		if len(msg) > 300 {
+			msg = msg[:300] + "..."
+		}
+		return tools.Userf("fetching %s failed (%s): %s", rawURL, ge.Code, approvals.Quote(msg))
 	}
 	return err
 }
