@@ -169,13 +169,13 @@ func fetchError(err error) error {
 
 // slice returns a copy of page with only the requested part of its
 // markdown, and the index where the next part starts.
-func slice(page *guestproto.PageResult, start, max, dflt int) guestproto.PageResult {
-	if max <= 0 {
-		max = dflt
+func slice(page *guestproto.PageResult, start, limit, dflt int) guestproto.PageResult {
+	if limit <= 0 {
+		limit = dflt
 	}
-	max = min(max, maxSliceLen)
+	limit = min(limit, maxSliceLen)
 	out := *page
-	start = min(max2(start, 0), page.TotalLength)
+	start = min(max(start, 0), page.TotalLength)
 	// Walk runes; markdown is at most a few MiB.
 	i, n := 0, 0
 	for n < start && i < len(page.Markdown) {
@@ -184,7 +184,7 @@ func slice(page *guestproto.PageResult, start, max, dflt int) guestproto.PageRes
 		n++
 	}
 	j, m := i, 0
-	for m < max && j < len(page.Markdown) {
+	for m < limit && j < len(page.Markdown) {
 		_, w := utf8.DecodeRuneInString(page.Markdown[j:])
 		j += w
 		m++
@@ -196,13 +196,6 @@ func slice(page *guestproto.PageResult, start, max, dflt int) guestproto.PageRes
 		out.NextIndex = start + m
 	}
 	return out
-}
-
-func max2(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 func (s *server) webFetch(ctx context.Context, a guestproto.FetchArgs) (any, error) {
