@@ -76,7 +76,8 @@ func splitTop(s string, sep byte) []string {
 
 // eachTop calls fn with the index of each byte of s that is outside
 // quotes, backslash escapes and the brackets in open and close (matched
-// by depth only), until fn returns false.
+// by depth only), until fn returns false. A closing bracket with nothing
+// open is passed to fn: it ends an enclosing block.
 func eachTop(s, open, close string, fn func(i int) bool) {
 	depth, quote := 0, byte(0)
 	for i := 0; i < len(s); i++ {
@@ -91,9 +92,9 @@ func eachTop(s, open, close string, fn func(i int) bool) {
 			quote = c
 		case strings.IndexByte(open, c) >= 0:
 			depth++
-		case strings.IndexByte(close, c) >= 0:
-			depth = max(depth-1, 0)
-		case depth == 0:
+		case strings.IndexByte(close, c) >= 0 && depth > 0:
+			depth--
+		case depth == 0: // includes an unmatched closing bracket
 			if !fn(i) {
 				return
 			}

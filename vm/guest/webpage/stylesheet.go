@@ -138,27 +138,19 @@ func indexTop(s string, c byte) int {
 // block returns the text between the '{' at css[open] and its matching
 // '}', and the index after that brace (len(css) when unterminated).
 func block(css string, open int) (string, int) {
-	depth, quote := 0, byte(0)
-	for i := open; i < len(css); i++ {
-		switch c := css[i]; {
-		case c == '\\':
-			i++
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '{':
-			depth++
-		case c == '}':
-			depth--
-			if depth == 0 {
-				return css[open+1 : i], i + 1
-			}
+	start := min(open+1, len(css))
+	end := -1
+	eachTop(css[start:], "{", "}", func(i int) bool {
+		if css[start+i] == '}' {
+			end = start + i
+			return false
 		}
+		return true
+	})
+	if end < 0 {
+		return css[start:], len(css)
 	}
-	return css[min(open+1, len(css)):], len(css)
+	return css[start:end], end + 1
 }
 
 // parseSelector parses a compound selector such as "div", ".a", "#b",
