@@ -34,19 +34,26 @@ func guestDial(t *testing.T, sess *yamux.Session, req guestproto.Request) (guest
 	return resp, st
 }
 
+// withGuestSession connects to a guest that answers nothing and returns
+// the client and the guest's side of the mux, to open streams from.
+func withGuestSession(t *testing.T) (*Client, *yamux.Session) {
+	t.Helper()
+	sessions := make(chan *yamux.Session, 1)
+	c, err := connect(t, hostileGuest{sessions: sessions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, <-sessions
+}
+
 func dialReq(host string, port int) guestproto.Request {
 	b, _ := json.Marshal(guestproto.DialArgs{CallID: "c1", Host: host, Port: port})
 	return guestproto.Request{Op: guestproto.OpDial, Args: b}
 }
 
 func TestGuestDialsAreServedOnlyThroughTheDialer(t *testing.T) {
-	sessions := make(chan *yamux.Session, 1)
-	c, err := connect(t, hostileGuest{sessions: sessions})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	sess := <-sessions
+	c, sess := withGuestSession(t)
 
 	// No dialer: refused, with a reason.
 	resp, _ := guestDial(t, sess, dialReq("example.org", 443))
@@ -106,13 +113,7 @@ func TestGuestDialsAreServedOnlyThroughTheDialer(t *testing.T) {
 }
 
 func TestGuestDialFloodIsBounded(t *testing.T) {
-	sessions := make(chan *yamux.Session, 1)
-	c, err := connect(t, hostileGuest{sessions: sessions})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	sess := <-sessions
+	c, sess := withGuestSession(t)
 	block := make(chan struct{})
 	defer close(block)
 	c.SetDialer(func(ctx context.Context, callID, host string, port int) (net.Conn, error) {
