@@ -26,5 +26,8 @@
 // guarantee the same false-positive rate for every kind of document.
 //
 // The model is retrained with "go run ./cmd/trainclassifier", which
-// regenerates testdata/corpus.jsonl and model.bin deterministically.
+// regenerates testdata/corpus.jsonl and model.bin deterministically from
+// the generator and the hand-written documents in
+// testdata/handwritten*.jsonl; testdata/blind.jsonl is for evaluation only
+// (see testdata/README.md).
 package classifier

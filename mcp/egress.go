@@ -49,11 +49,10 @@ type sessionEgress struct {
 
 // webCall is a web tool call in progress.
 type webCall struct {
-	ctx      context.Context // the tool call's: the MCP session to notify
-	askHost  string          // first host that needs approval
-	askPort  int
-	callName string
-	conns    map[*callConn]bool // open connections, closed when the call ends
+	ctx     context.Context // the tool call's: the MCP session to notify
+	askHost string          // first host that needs approval
+	askPort int
+	conns   map[*callConn]bool // open connections, closed when the call ends
 }
 
 // netQuestion is a pending "may this session reach host:port?".
@@ -288,7 +287,7 @@ func (e *sessionEgress) Begin(ctx context.Context, c *tools.Call, a *guestclient
 		e.mu.Unlock()
 	}
 	id := rand.Text()
-	wc := &webCall{ctx: ctx, callName: c.Tool.Name, conns: map[*callConn]bool{}}
+	wc := &webCall{ctx: ctx, conns: map[*callConn]bool{}}
 	e.mu.Lock()
 	e.calls[id] = wc
 	e.mu.Unlock()
